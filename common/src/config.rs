@@ -1,0 +1,158 @@
+//! Reading settings from the environment, once, into typed values.
+//!
+//! `.env` in the working directory is read first (dotenvy); variables already set in
+//! the real environment win. Every problem names its variable, so a service can stop
+//! with one clear line.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::str::FromStr;
+
+/// A setting that is missing or invalid: which variable, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+impl ConfigError {
+    pub fn new(var: &'static str, problem: impl Into<String>) -> Self {
+        Self {
+            var,
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.var, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Reads `.env` from the working directory if there is one. Real environment
+/// variables win over the file. A file that exists but cannot be parsed is an error.
+pub fn load_dotenv() -> Result<(), ConfigError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => Err(ConfigError::new(".env", format!("cannot be read: {e}"))),
+    }
+}
+
+/// A snapshot of the environment, taken once at start.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, OsString>,
+}
+
+impl Env {
+    /// The process environment as it is now (after [`load_dotenv`]).
+    pub fn from_process() -> Self {
+        Self {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| k.into_string().ok().map(|k| (k, v)))
+                .collect(),
+        }
+    }
+
+    /// An environment made of the given pairs only (for tests).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), OsString::from(v)))
+                .collect(),
+        }
+    }
+
+    /// The value of `var`; `None` when it is unset or empty.
+    pub fn get(&self, var: &'static str) -> Result<Option<String>, ConfigError> {
+        match self.vars.get(var) {
+            None => Ok(None),
+            Some(v) => match v.to_str() {
+                Some("") => Ok(None),
+                Some(s) => Ok(Some(s.to_owned())),
+                None => Err(ConfigError::new(var, "is not valid UTF-8")),
+            },
+        }
+    }
+
+    /// The value of `var`, or `default` when it is unset or empty.
+    pub fn string_or(&self, var: &'static str, default: &str) -> Result<String, ConfigError> {
+        Ok(self.get(var)?.unwrap_or_else(|| default.to_owned()))
+    }
+
+    /// `var` parsed as a `T`, or `default`; `expected` says what a valid value looks like.
+    pub fn parse_or<T>(
+        &self,
+        var: &'static str,
+        default: T,
+        expected: &str,
+    ) -> Result<T, ConfigError>
+    where
+        T: FromStr,
+    {
+        match self.get(var)? {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::new(var, format!("{raw:?} is not {expected}"))),
+        }
+    }
+
+    /// A TCP port number, 1 to 65535.
+    pub fn port_or(&self, var: &'static str, default: u16) -> Result<u16, ConfigError> {
+        let port: u16 = self.parse_or(var, default, "a port number (1-65535)")?;
+        if port == 0 {
+            return Err(ConfigError::new(
+                var,
+                "\"0\" is not a port number (1-65535)",
+            ));
+        }
+        Ok(port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_counts_as_unset() {
+        let env = Env::from_pairs([("A", ""), ("B", "x")]);
+        assert_eq!(env.get("A").unwrap(), None);
+        assert_eq!(env.string_or("A", "d").unwrap(), "d");
+        assert_eq!(env.string_or("B", "d").unwrap(), "x");
+        assert_eq!(env.string_or("C", "d").unwrap(), "d");
+    }
+
+    #[test]
+    fn ports_are_checked_and_name_their_variable() {
+        let env = Env::from_pairs([("P", "8080"), ("Q", "http"), ("R", "0"), ("S", "70000")]);
+        assert_eq!(env.port_or("P", 1).unwrap(), 8080);
+        assert_eq!(env.port_or("MISSING", 3000).unwrap(), 3000);
+        for var in ["Q", "R", "S"] {
+            let err = env.port_or(var, 1).unwrap_err();
+            assert_eq!(err.var, var);
+            assert!(err.to_string().starts_with(&format!("{var}: ")), "{err}");
+            assert!(err.to_string().contains("port number"), "{err}");
+        }
+    }
+
+    #[test]
+    fn parse_or_reports_the_raw_value() {
+        let env = Env::from_pairs([("T", "soon")]);
+        let err = env
+            .parse_or::<u64>("T", 5, "a whole number of milliseconds")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "T: \"soon\" is not a whole number of milliseconds"
+        );
+    }
+}

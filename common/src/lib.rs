@@ -1,0 +1,17 @@
+//! The pieces the course's services share, so that the backend and the favorites
+//! service behave the same way: one typed configuration read once at start, the
+//! MongoDB connection rule of the SPEC, JSON errors, CORS, health endpoints, the
+//! Apache combined access log and a serve loop with graceful shutdown.
+
+pub mod access_log;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod json;
+pub mod mongo;
+pub mod server;
+
+pub use config::{ConfigError, Env};
+pub use error::ApiError;
+pub use json::JsonBody;
+pub use mongo::MongoConfig;

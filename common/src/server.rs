@@ -1,0 +1,209 @@
+//! Starting and stopping a service: the `healthcheck` mode, one-line start-up
+//! errors, tracing, and serving with graceful shutdown on SIGTERM/SIGINT.
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::config::{load_dotenv, ConfigError, Env};
+
+/// How long in-flight requests may run on after a stop signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Runs a service's `main`:
+/// - `NAME healthcheck`: exit 0 when `GET /readyz` on `$PORT` answers 200, else 1;
+/// - otherwise read `.env` and the configuration (a problem: one line, exit 2),
+///   then `run` it (an error: one line, exit 1).
+pub fn main<C, Fut>(
+    name: &'static str,
+    default_port: u16,
+    read_config: impl FnOnce(&Env) -> Result<C, ConfigError>,
+    run: impl FnOnce(C) -> Fut,
+) -> ExitCode
+where
+    Fut: Future<Output = Result<(), String>>,
+{
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let healthcheck = match args.as_slice() {
+        [] => false,
+        [mode] if mode == "healthcheck" => true,
+        _ => {
+            eprintln!("usage: {name} [healthcheck]");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = load_dotenv() {
+        eprintln!("{name}: configuration error: {e}");
+        return ExitCode::from(2);
+    }
+    let env = Env::from_process();
+    if healthcheck {
+        return match env.port_or("PORT", default_port) {
+            Ok(port) => healthcheck_mode(port),
+            Err(e) => {
+                eprintln!("{name} healthcheck: configuration error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let config = match read_config(&env) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{name}: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{name}: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Structured logs to stdout, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+fn healthcheck_mode(port: u16) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(_) => return ExitCode::FAILURE,
+    };
+    match rt.block_on(tokio::time::timeout(Duration::from_secs(5), probe(port))) {
+        Ok(Ok(200)) => ExitCode::SUCCESS,
+        Ok(Ok(status)) => {
+            eprintln!("not ready: /readyz answered {status}");
+            ExitCode::FAILURE
+        }
+        Ok(Err(e)) => {
+            eprintln!("not ready: {e}");
+            ExitCode::FAILURE
+        }
+        Err(_) => {
+            eprintln!("not ready: /readyz did not answer within 5 s");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `GET /readyz` over plain HTTP/1.1, returning the status code.
+async fn probe(port: u16) -> std::io::Result<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
+    stream
+        .write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nUser-Agent: healthcheck\r\nConnection: close\r\n\r\n")
+        .await?;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 256];
+    while !head.contains(&b'\n') {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+    }
+    let line = String::from_utf8_lossy(&head);
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("not an HTTP answer: {line:?}")))
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (`docker stop`).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+/// Binds `0.0.0.0:port` and serves until a stop signal; then stops accepting, lets
+/// in-flight requests finish for at most [`SHUTDOWN_GRACE`], and returns.
+pub async fn serve(router: Router, port: u16) -> Result<(), String> {
+    let addr = SocketAddr::from(([0, 0, 0, 0], port));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, "listening");
+    serve_until(listener, router, shutdown_signal(), SHUTDOWN_GRACE)
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+/// Serves on `listener` until `stop` resolves, then drains for at most `grace`.
+pub async fn serve_until(
+    listener: TcpListener,
+    router: Router,
+    stop: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = rx.wait_for(|stopping| *stopping).await;
+    });
+    let mut server = tokio::spawn(server.into_future());
+    tokio::select! {
+        done = &mut server => return done.map_err(std::io::Error::other)?,
+        () = stop => {}
+    }
+    tracing::info!("stop signal received: finishing in-flight requests");
+    let _ = tx.send(true);
+    match tokio::time::timeout(grace, &mut server).await {
+        Ok(done) => {
+            tracing::info!("stopped");
+            done.map_err(std::io::Error::other)?
+        }
+        Err(_) => {
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "requests still running after the grace period: stopping anyway"
+            );
+            server.abort();
+            Ok(())
+        }
+    }
+}

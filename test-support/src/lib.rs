@@ -1,0 +1,57 @@
+//! What the services' tests share: the MongoDB-compatible test server (SecantusDB,
+//! authentication on), a fresh database per test, dedicated server instances that a
+//! test may stop and restart, and the real service binaries run as processes.
+//!
+//! No mock of the database anywhere: every test talks to a real wire-protocol server.
+
+pub mod mongo;
+pub mod process;
+
+pub use mongo::{shared_mongo, MongoInstance, SharedMongo};
+pub use process::{free_port, http_status, ServiceProcess};
+
+use std::path::PathBuf;
+
+/// The workspace root (where `scripts/` is).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("test-support lives in the workspace")
+        .to_path_buf()
+}
+
+/// A directory under the system temp dir, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("{prefix}-{}", unique_suffix()));
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Unique within this machine: pid, a counter and the clock.
+pub fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}-{}-{nanos:x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}

@@ -1,0 +1,201 @@
+//! Real service binaries run as child processes, with an environment of the test's
+//! choosing (nothing inherited but `PATH`, no `.env` file), their output kept for
+//! assertions and shown when a test fails.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::TempDir;
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind 127.0.0.1:0")
+}
+
+/// `GET path` on 127.0.0.1:port; the status code, or `None` when nothing answers.
+pub fn http_status(port: u16, path: &str) -> Option<u16> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line).ok()?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+pub struct ServiceProcess {
+    pub port: u16,
+    child: Child,
+    output: Arc<Mutex<String>>,
+    _cwd: TempDir,
+}
+
+impl ServiceProcess {
+    /// Starts `bin` with exactly `env` (plus `PATH`), in an empty working directory.
+    pub fn spawn(bin: impl AsRef<Path>, port: u16, env: &[(String, String)]) -> Self {
+        Self::spawn_with_args(bin, &[], port, env)
+    }
+
+    pub fn spawn_with_args(
+        bin: impl AsRef<Path>,
+        args: &[&str],
+        port: u16,
+        env: &[(String, String)],
+    ) -> Self {
+        let cwd = TempDir::new("goals-service-cwd");
+        let mut cmd = Command::new(bin.as_ref());
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("RUST_LOG", "info")
+            .current_dir(cwd.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.as_ref().display()));
+        let output = Arc::new(Mutex::new(String::new()));
+        for pipe in [
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let output = output.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut o = output.lock().unwrap();
+                    o.push_str(&line);
+                    o.push('\n');
+                }
+            });
+        }
+        Self {
+            port,
+            child,
+            output,
+            _cwd: cwd,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Everything the process printed so far (stdout and stderr).
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// Waits until `path` answers `status`; panics with the process output otherwise.
+    pub fn wait_for(&mut self, path: &str, status: u16, timeout: Duration) -> &mut Self {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if http_status(self.port, path) == Some(status) {
+                return self;
+            }
+            if let Ok(Some(exit)) = self.child.try_wait() {
+                panic!(
+                    "service exited ({exit}) before {path} answered {status}:\n{}",
+                    self.output()
+                );
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "{path} did not answer {status} within {timeout:?} (last: {:?}):\n{}",
+                    http_status(self.port, path),
+                    self.output()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the process serves (`/healthz` 200).
+    pub fn wait_serving(&mut self) -> &mut Self {
+        self.wait_for("/healthz", 200, Duration::from_secs(20))
+    }
+
+    /// Waits until the process is ready (`/readyz` 200).
+    pub fn wait_ready(&mut self) -> &mut Self {
+        self.wait_for("/readyz", 200, Duration::from_secs(20))
+    }
+
+    pub fn signal(&self, signal: i32) {
+        unsafe {
+            libc::kill(self.child.id() as i32, signal);
+        }
+    }
+
+    pub fn terminate(&self) {
+        self.signal(libc::SIGTERM);
+    }
+
+    /// The exit status, or `None` when it is still running after `timeout`.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // let the reader threads drain the pipes
+                std::thread::sleep(Duration::from_millis(50));
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- service output ---\n{}", self.output());
+        }
+    }
+}
+
+/// Runs `bin args…` to completion with exactly `env` (plus `PATH`): (status, stdout+stderr).
+pub fn run_to_end(
+    bin: impl AsRef<Path>,
+    args: &[&str],
+    env: &[(String, String)],
+) -> (ExitStatus, String) {
+    let cwd = TempDir::new("goals-run-cwd");
+    let out = Command::new(bin.as_ref())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(cwd.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.as_ref().display()));
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status, text)
+}
