@@ -96,7 +96,7 @@ fn healthcheck_mode(port: u16) -> ExitCode {
         Ok(rt) => rt,
         Err(_) => return ExitCode::FAILURE,
     };
-    match rt.block_on(tokio::time::timeout(Duration::from_secs(5), probe(port))) {
+    match rt.block_on(async { tokio::time::timeout(Duration::from_secs(5), probe(port)).await }) {
         Ok(Ok(200)) => ExitCode::SUCCESS,
         Ok(Ok(status)) => {
             eprintln!("not ready: /readyz answered {status}");
