@@ -316,3 +316,33 @@ fn post(port: u16, body: &str) -> (u16, String) {
         ),
     )
 }
+
+/// A stop signal that arrives as soon as the service answers must still be a graceful
+/// stop (exit 0), not the default action of the signal.
+#[test]
+fn sigterm_right_after_start_is_still_graceful() {
+    let logs = TempDir::new("goals-logs");
+    for round in 0..15 {
+        let port = free_port();
+        let env = env_for(
+            port,
+            &logs,
+            vars(&[
+                ("MONGODB_HOST", "127.0.0.1"),
+                ("MONGODB_PORT", &free_port().to_string()),
+            ]),
+        );
+        let mut svc = ServiceProcess::spawn(BIN, port, &env);
+        while http_status(port, "/healthz") != Some(200) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        svc.terminate();
+        let status = svc.wait_exit(Duration::from_secs(3)).expect("exits");
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "round {round}: {status}\n{}",
+            svc.output()
+        );
+    }
+}

@@ -135,37 +135,54 @@ async fn probe(port: u16) -> std::io::Result<u16> {
         .ok_or_else(|| std::io::Error::other(format!("not an HTTP answer: {line:?}")))
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM (`docker stop`).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (`docker stop`). The handlers are installed
+/// when this is called, not when the future is first polled, so a signal that comes
+/// right after start-up is never lost to the default action.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut int = signal(SignalKind::interrupt()).ok();
+        async move {
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = term => {},
+                () = int => {},
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
 /// Binds `0.0.0.0:port` and serves until a stop signal; then stops accepting, lets
 /// in-flight requests finish for at most [`SHUTDOWN_GRACE`], and returns.
 pub async fn serve(router: Router, port: u16) -> Result<(), String> {
+    let stop = shutdown_signal();
     let addr = SocketAddr::from(([0, 0, 0, 0], port));
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, "listening");
-    serve_until(listener, router, shutdown_signal(), SHUTDOWN_GRACE)
+    serve_until(listener, router, stop, SHUTDOWN_GRACE)
         .await
         .map_err(|e| format!("server error: {e}"))
 }

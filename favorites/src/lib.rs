@@ -1,0 +1,37 @@
+//! The Star Wars favorites service of the course's multi-container app, and the
+//! offline SWAPI stand-in it (and its tests, and offline classrooms) can use.
+
+pub mod config;
+pub mod routes;
+pub mod store;
+pub mod swapi;
+pub mod swapi_standin;
+
+use axum::Router;
+use mongodb::{Client, Database};
+
+pub use config::Config;
+
+/// The whole HTTP app: favorites and SWAPI routes, health, CORS and limits.
+pub fn app(client: Client, db: &Database, swapi: swapi::Swapi) -> Router {
+    common::http::finish(routes::routes(store::FavoriteStore::new(db), swapi), client)
+}
+
+/// Runs the service until SIGTERM/SIGINT.
+pub async fn run(config: Config) -> Result<(), String> {
+    let (client, db) = config
+        .mongo
+        .connect()
+        .await
+        .map_err(|e| format!("configuration error: {e}"))?;
+    let swapi = swapi::Swapi::new(&config.swapi)?;
+    tracing::info!(
+        mongodb = %config.mongo.describe(),
+        database = db.name(),
+        swapi = swapi.base_url(),
+        swapi_timeout_ms = config.swapi.timeout.as_millis() as u64,
+        "favorites service starting"
+    );
+    common::mongo::watch(client.clone(), config.mongo.describe());
+    common::server::serve(app(client, &db, swapi), config.port).await
+}
