@@ -346,3 +346,14 @@ fn sigterm_right_after_start_is_still_graceful() {
         );
     }
 }
+
+#[test]
+fn logs_carry_no_colour_codes_when_not_on_a_terminal() {
+    let logs = TempDir::new("goals-logs");
+    let port = free_port();
+    let mut svc = ServiceProcess::spawn(BIN, port, &shared_env(port, &logs));
+    svc.wait_ready();
+    let out = svc.output();
+    assert!(out.contains("listening"), "{out}");
+    assert!(!out.contains('\u{1b}'), "escape codes in: {out:?}");
+}

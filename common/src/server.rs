@@ -78,13 +78,16 @@ where
     }
 }
 
-/// Structured logs to stdout, filtered by `RUST_LOG` (default `info`).
+/// Structured logs to stdout, filtered by `RUST_LOG` (default `info`); colours only on a
+/// terminal, so `docker logs` and log files carry no escape codes.
 pub fn init_tracing() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
         .try_init();
 }
 

@@ -1,0 +1,376 @@
+//! Driving headless Chromium from tests: Debian's `chromium` and `chromedriver`
+//! (`scripts/install-browser.sh`), fantoccini over WebDriver, the browser console
+//! collected through chromedriver's log endpoint, and the build steps the tests need.
+//!
+//! Nothing here skips: a missing browser or wasm toolchain is a test failure that
+//! says what to run.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use test_support::{free_port, workspace_root, TempDir};
+
+/// Where the screenshots go: `test-artifacts/` at the workspace root.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("test-artifacts");
+    std::fs::create_dir_all(&dir).expect("create test-artifacts/");
+    dir
+}
+
+/// `target/` of this workspace (or `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// A debug binary of this workspace, `target/debug/<name>`.
+pub fn debug_bin(name: &str) -> PathBuf {
+    target_dir().join("debug").join(name)
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Variables cargo sets for the test process that describe *this* package. Build
+/// scripts (ring's, cc's) declare `rerun-if-env-changed` on some of them, so passing
+/// them on to a nested cargo would rebuild half the dependency tree each time a build
+/// alternates between a shell and a test.
+fn is_package_var(name: &str) -> bool {
+    [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+        || matches!(
+            name,
+            "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "CARGO_RUSTC_CURRENT_DIR" | "OUT_DIR"
+        )
+}
+
+/// Runs a build command to the end; panics with its output when it fails.
+fn run_build(what: &str, cmd: &mut Command, hint: &str) {
+    let started = Instant::now();
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_package_var) {
+            cmd.env_remove(name);
+        }
+    }
+    let out = cmd
+        .current_dir(workspace_root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{what} failed ({}).\n{hint}\n--- output ---\n{text}",
+        out.status
+    );
+    eprintln!("{what}: ok in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// Builds the frontend (server with `ssr`, wasm with `hydrate`, the site) in debug
+/// with `scripts/build-frontend.sh --no-install`: up to date in a few seconds when
+/// nothing changed. Fails when the wasm toolchain is missing.
+pub fn build_frontend() {
+    run_build(
+        "scripts/build-frontend.sh --no-install",
+        Command::new("bash")
+            .arg(workspace_root().join("scripts/build-frontend.sh"))
+            .arg("--no-install"),
+        "The browser test needs the wasm toolchain: run `bash scripts/build-frontend.sh` once \
+         (it installs the wasm32 target and wasm-bindgen-cli at the version in Cargo.lock).",
+    );
+}
+
+/// Builds the debug binaries of `packages` (`cargo build -p … --bins`).
+pub fn build_bins(packages: &[&str]) {
+    let mut cmd = Command::new(cargo());
+    cmd.arg("build");
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    cmd.arg("--bins");
+    run_build(
+        &format!("cargo build --bins -p {}", packages.join(" -p ")),
+        &mut cmd,
+        "",
+    );
+}
+
+/// Whether the workspace has the favorites service (its binaries are then required).
+pub fn has_favorites_service() -> bool {
+    workspace_root().join("favorites/Cargo.toml").is_file()
+}
+
+/// Chromium and chromedriver, from `CHROMIUM`/`CHROMEDRIVER` or Debian's paths.
+pub fn browser_paths() -> (PathBuf, PathBuf) {
+    let pick = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(default))
+    };
+    let chromium = pick("CHROMIUM", "/usr/bin/chromium");
+    let driver = pick("CHROMEDRIVER", "/usr/bin/chromedriver");
+    for (what, path) in [("chromium", &chromium), ("chromedriver", &driver)] {
+        assert!(
+            path.is_file(),
+            "{what} not found at {}: the browser tests need Debian's chromium and chromium-driver. \
+             Run `bash scripts/install-browser.sh` (or set CHROMIUM / CHROMEDRIVER).",
+            path.display()
+        );
+    }
+    (chromium, driver)
+}
+
+/// A chromedriver process on a port of its own, stopped on drop.
+pub struct ChromeDriver {
+    pub port: u16,
+    child: Child,
+    chromium: PathBuf,
+    _profile: TempDir,
+    profile: PathBuf,
+}
+
+impl ChromeDriver {
+    pub fn start() -> Self {
+        let (chromium, driver) = browser_paths();
+        let port = free_port();
+        let child = Command::new(&driver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not open port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = TempDir::new("chromium-profile");
+        let path = profile.path().to_path_buf();
+        Self {
+            port,
+            child,
+            chromium,
+            _profile: profile,
+            profile: path,
+        }
+    }
+
+    /// A new headless browser session: a fresh profile, no network chatter of its
+    /// own, every console message kept.
+    pub async fn session(&self) -> Client {
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": self.chromium,
+                "args": [
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1280,1000",
+                    format!("--user-data-dir={}", self.profile.display()),
+                ]
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
+        });
+        let caps = match caps {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .unwrap_or_else(|e| panic!("cannot start a Chromium session via chromedriver: {e}"))
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser console entry, as chromedriver reports it.
+#[derive(Debug, Clone)]
+pub struct ConsoleEntry {
+    /// `SEVERE`, `WARNING`, `INFO`, `DEBUG`.
+    pub level: String,
+    /// `console-api`, `javascript`, `network`, …
+    pub source: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConsoleEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{} {}] {}", self.level, self.source, self.message)
+    }
+}
+
+#[derive(Debug)]
+struct GetBrowserLog;
+
+impl WebDriverCompatibleCommand for GetBrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// The console entries since the last call (chromedriver hands each out once).
+pub async fn take_console(client: &Client) -> Vec<ConsoleEntry> {
+    let raw = client
+        .issue_cmd(GetBrowserLog)
+        .await
+        .expect("reading the browser console through chromedriver");
+    raw.as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| ConsoleEntry {
+                    level: e["level"].as_str().unwrap_or_default().to_owned(),
+                    source: e["source"].as_str().unwrap_or_default().to_owned(),
+                    message: e["message"].as_str().unwrap_or_default().to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits until `check` returns `Some`, polling; panics with `what` after `timeout`.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The texts of all elements matching a CSS selector (empty when none).
+pub async fn texts(client: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(elements) = client.find_all(Locator::Css(css)).await {
+        for el in elements {
+            if let Ok(t) = el.text().await {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Waits until the page's wasm has hydrated it (`.app[data-hydrated=true]`), then
+/// checks that hydration logged no error or warning. Returns the console entries it
+/// read (chromedriver hands each out once), so callers can keep checking them.
+pub async fn wait_hydrated(client: &Client) -> Vec<ConsoleEntry> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut console = Vec::new();
+    loop {
+        let done = client
+            .find(Locator::Css(".app[data-hydrated='true']"))
+            .await
+            .is_ok();
+        console.extend(take_console(client).await);
+        let problems: Vec<String> = console
+            .iter()
+            .filter(|e| {
+                e.level == "SEVERE"
+                    || e.level == "WARNING"
+                    || e.message.to_lowercase().contains("hydrat")
+            })
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "the browser console reports problems while the page hydrates:\n{}",
+            problems.join("\n")
+        );
+        if done {
+            return console;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page did not hydrate within 60 s (.app[data-hydrated=true] missing); console:\n{}",
+            console
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Saves a PNG screenshot of the top of the page under `test-artifacts/`.
+pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
+    client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .expect("scroll to the top");
+    let png = client.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    let path = artifacts_dir().join(name);
+    std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    eprintln!("screenshot: {}", path.display());
+    path
+}
+
+/// Percent-encodes a URL userinfo part (a password with `@ : / %` in it).
+pub fn userinfo_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

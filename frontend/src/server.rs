@@ -1,0 +1,344 @@
+//! The frontend server: server-side rendering of the pages, the built assets with
+//! cache headers, health endpoints, graceful shutdown.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::header::{self, HeaderValue};
+use axum::http::StatusCode;
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::config::{Env as LeptosEnv, LeptosOptions};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::{shell, App, AssetUrls};
+use crate::config::Config;
+use crate::urls::ServiceUrls;
+
+/// The name `scripts/build-frontend.sh` gives the built files: `pkg/frontend.js`,
+/// `pkg/frontend.wasm`, `pkg/frontend.css`.
+pub const OUTPUT_NAME: &str = "frontend";
+pub const PKG_DIR: &str = "pkg";
+
+/// `Cache-Control` of a file asked for with its current version (`?v=<hash>`): the
+/// URL changes whenever the content does, so browsers may keep it for a year.
+pub const CACHE_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Anything else (no or an old version): revalidate every time (Last-Modified).
+pub const CACHE_REVALIDATE: &str = "no-cache";
+
+/// The built site: the files the page loads, and their versions (content hashes).
+#[derive(Debug, Clone)]
+pub struct Assets {
+    pub urls: AssetUrls,
+    /// Path below the site root (`pkg/frontend.js`) → version.
+    versions: Arc<HashMap<String, String>>,
+}
+
+impl Assets {
+    /// Reads the built site under `site_root`; a missing file is an error that says
+    /// how to build it.
+    pub fn load(site_root: &Path) -> Result<Self, String> {
+        let files = [
+            format!("{PKG_DIR}/{OUTPUT_NAME}.css"),
+            format!("{PKG_DIR}/{OUTPUT_NAME}.js"),
+            format!("{PKG_DIR}/{OUTPUT_NAME}.wasm"),
+            "favicon.svg".to_owned(),
+        ];
+        let mut versions = HashMap::new();
+        for file in &files {
+            let path = site_root.join(file);
+            let bytes = std::fs::read(&path).map_err(|e| {
+                format!(
+                    "LEPTOS_SITE_ROOT: cannot read {} ({e}); build the site with scripts/build-frontend.sh \
+                     or point LEPTOS_SITE_ROOT at it",
+                    path.display()
+                )
+            })?;
+            versions.insert(file.clone(), version_of(&bytes));
+        }
+        let url = |file: &str| format!("/{file}?v={}", versions[file]);
+        let urls = AssetUrls {
+            css: url(&files[0]),
+            js: url(&files[1]),
+            wasm: url(&files[2]),
+            favicon: url(&files[3]),
+        };
+        Ok(Self {
+            urls,
+            versions: Arc::new(versions),
+        })
+    }
+
+    /// The current version of a file below the site root, if it is one of ours.
+    pub fn version(&self, file: &str) -> Option<&str> {
+        self.versions.get(file).map(String::as_str)
+    }
+}
+
+/// A short content hash: changes whenever the bytes do.
+fn version_of(bytes: &[u8]) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// Runs the server until SIGTERM/SIGINT.
+pub async fn run(config: Config) -> Result<(), String> {
+    let assets = Assets::load(&config.site_root)?;
+    tracing::info!(
+        site_root = %config.site_root.display(),
+        goals_ssr = %config.urls.goals_ssr,
+        goals_browser = %config.urls.goals_browser,
+        favorites_ssr = %config.urls.favorites_ssr,
+        favorites_browser = %config.urls.favorites_browser,
+        "frontend starting"
+    );
+    common::server::serve(app(&config, assets), config.port).await
+}
+
+/// The whole HTTP app.
+pub fn app(config: &Config, assets: Assets) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir(PKG_DIR)
+        .env(if cfg!(debug_assertions) {
+            LeptosEnv::DEV
+        } else {
+            LeptosEnv::PROD
+        })
+        .site_addr(std::net::SocketAddr::from(([0, 0, 0, 0], config.port)))
+        .build();
+
+    let render = {
+        let urls: ServiceUrls = config.urls.clone();
+        let asset_urls = assets.urls.clone();
+        move || shell(urls.clone(), asset_urls.clone())
+    };
+    let not_found = leptos_axum::render_app_to_stream(render.clone());
+
+    let files = ServiceBuilder::new()
+        .layer(from_fn_with_state(assets.clone(), cache_control))
+        .service(
+            ServeDir::new(PathBuf::from(&config.site_root))
+                .precompressed_gzip()
+                .not_found_service(not_found.into_service()),
+        );
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes(&options, generate_route_list(App), render)
+        .fallback_service(files)
+        .with_state(options)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready while it serves: the pages render even when the backend is down (they say
+/// so), so readiness does not depend on it.
+async fn readyz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ready" }))
+}
+
+/// `Cache-Control` for static files: a year, immutable, when asked for with the
+/// current `?v=` version; revalidate otherwise.
+async fn cache_control(State(assets): State<Assets>, req: Request, next: Next) -> Response {
+    let file = req.uri().path().trim_start_matches('/').to_owned();
+    let asked = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
+        .map(str::to_owned);
+    let immutable =
+        matches!((assets.version(&file), asked.as_deref()), (Some(v), Some(a)) if v == a);
+    let mut res = next.run(req).await;
+    let status = res.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if immutable {
+                CACHE_IMMUTABLE
+            } else {
+                CACHE_REVALIDATE
+            }),
+        );
+    }
+    res.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    struct Site(PathBuf);
+
+    impl Site {
+        fn new() -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "frontend-site-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(dir.join(PKG_DIR)).unwrap();
+            for (file, body) in [
+                ("pkg/frontend.css", "body{}"),
+                ("pkg/frontend.js", "export default function(){}"),
+                ("pkg/frontend.wasm", "\0asm"),
+                ("favicon.svg", "<svg/>"),
+            ] {
+                std::fs::write(dir.join(file), body).unwrap();
+            }
+            Self(dir)
+        }
+    }
+
+    impl Drop for Site {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn config(site: &Site) -> Config {
+        // Nothing listens on port 9 of localhost: the services are "down".
+        Config {
+            port: 3000,
+            site_root: site.0.clone(),
+            urls: ServiceUrls {
+                goals_ssr: "http://127.0.0.1:9".into(),
+                goals_browser: "http://localhost:8081".into(),
+                favorites_ssr: "http://127.0.0.1:9".into(),
+                favorites_browser: "http://localhost:3001".into(),
+            },
+        }
+    }
+
+    async fn get(app: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let res = app
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[test]
+    fn a_missing_site_says_how_to_build_it() {
+        let err = Assets::load(Path::new("/nonexistent/site")).unwrap_err();
+        assert!(
+            err.starts_with("LEPTOS_SITE_ROOT: cannot read /nonexistent/site/pkg/frontend.css"),
+            "{err}"
+        );
+        assert!(err.contains("scripts/build-frontend.sh"), "{err}");
+    }
+
+    #[test]
+    fn versions_follow_the_content() {
+        let site = Site::new();
+        let a = Assets::load(&site.0).unwrap();
+        assert!(a.urls.js.starts_with("/pkg/frontend.js?v="), "{:?}", a.urls);
+        assert!(
+            a.urls.wasm.starts_with("/pkg/frontend.wasm?v="),
+            "{:?}",
+            a.urls
+        );
+        std::fs::write(site.0.join("pkg/frontend.js"), "changed").unwrap();
+        let b = Assets::load(&site.0).unwrap();
+        assert_ne!(a.urls.js, b.urls.js);
+        assert_eq!(a.urls.css, b.urls.css);
+    }
+
+    #[tokio::test]
+    async fn static_files_have_types_and_cache_headers() {
+        let site = Site::new();
+        let assets = Assets::load(&site.0).unwrap();
+        let app = app(&config(&site), assets.clone());
+
+        let (status, h, _) = get(&app, &assets.urls.wasm).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(h[header::CACHE_CONTROL], CACHE_IMMUTABLE);
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+        let (_, h, _) = get(&app, &assets.urls.js).await;
+        assert_eq!(h[header::CONTENT_TYPE], "text/javascript");
+        assert_eq!(h[header::CACHE_CONTROL], CACHE_IMMUTABLE);
+
+        for stale in [
+            "/pkg/frontend.css",
+            "/pkg/frontend.css?v=0000",
+            "/favicon.svg",
+        ] {
+            let (status, h, _) = get(&app, stale).await;
+            assert_eq!(status, StatusCode::OK, "{stale}");
+            assert_eq!(h[header::CACHE_CONTROL], CACHE_REVALIDATE, "{stale}");
+        }
+    }
+
+    #[tokio::test]
+    async fn health_and_readiness_do_not_need_the_backend() {
+        let site = Site::new();
+        let app = app(&config(&site), Assets::load(&site.0).unwrap());
+        assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
+        assert_eq!(get(&app, "/readyz").await.0, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn pages_render_on_the_server_with_a_readable_error_when_services_are_down() {
+        let site = Site::new();
+        let assets = Assets::load(&site.0).unwrap();
+        let app = app(&config(&site), assets.clone());
+
+        let (status, h, html) = get(&app, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(h[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        assert!(html.contains("<title>Course Goals</title>"), "{html}");
+        assert!(html.contains("Could not reach the goals API"), "{html}");
+        assert!(
+            html.contains(r#"<meta name="goals-api" content="http://localhost:8081">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(&assets.urls.wasm),
+            "the boot script loads the versioned wasm"
+        );
+
+        let (status, _, html) = get(&app, "/favorites").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Could not reach the favorites service"),
+            "{html}"
+        );
+
+        let (status, _, html) = get(&app, "/missing").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("Page not found"), "{html}");
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds the Leptos frontend with plain cargo (no cargo-leptos):
+#   1. the server binary            cargo build -p frontend --features ssr
+#   2. the browser lib (wasm32)     cargo build -p frontend --lib --target wasm32-unknown-unknown --features hydrate
+#   3. wasm-bindgen --target web    into the site's pkg/ (frontend.js + frontend.wasm)
+#   4. CSS and public files         pkg/frontend.css, favicon.svg; .gz copies for precompressed serving
+#
+#   scripts/build-frontend.sh [--release] [--no-install]
+#
+# Output, beside the server binary (the server's default LEPTOS_SITE_ROOT is site/ next to it):
+#   target/debug/frontend     target/debug/site/{favicon.svg, pkg/frontend.{js,wasm,css}}
+#   target/release/frontend   target/release/site/...                           (--release)
+#
+# Tools: the wasm32-unknown-unknown target (rustup, ~3 s) and wasm-bindgen-cli at EXACTLY the
+# wasm-bindgen version in Cargo.lock (cargo install, ~4-6 min, once). Both are installed when
+# missing, unless --no-install (then a missing tool is an error). A wasm-bindgen-cli of another
+# version is an error: the glue it writes would not match the wasm.
+set -euo pipefail
+
+PROFILE=debug
+INSTALL=1
+for arg in "$@"; do
+  case "$arg" in
+    --release) PROFILE=release ;;
+    --no-install) INSTALL=0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--release] [--no-install]" >&2; exit 2 ;;
+  esac
+done
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+CARGO=${CARGO:-cargo}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+NAME=frontend
+SITE=$TARGET_DIR/$PROFILE/site
+PROFILE_FLAG=()
+[ "$PROFILE" = release ] && PROFILE_FLAG=(--release)
+
+say() { echo "[build-frontend] $*" >&2; }
+die() { echo "[build-frontend] error: $*" >&2; exit 1; }
+T_ALL=$(date +%s.%N)
+step_start() { STEP="$1"; T0=$(date +%s.%N); say "$STEP ..."; }
+step_end() { say "$STEP: done in $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f s", b-a}')"; }
+
+# --- tools --------------------------------------------------------------------------
+step_start "wasm32-unknown-unknown target"
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  [ "$INSTALL" = 1 ] || die "the wasm32-unknown-unknown target is missing: run rustup target add wasm32-unknown-unknown (or this script without --no-install)"
+  rustup target add wasm32-unknown-unknown >&2
+fi
+step_end
+
+step_start "wasm-bindgen-cli"
+LOCK_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$LOCK_VERSION" ] || die "no wasm-bindgen in Cargo.lock"
+PIN=$(sed -n 's/^wasm-bindgen = "=\([^"]*\)".*/\1/p' frontend/Cargo.toml)
+[ "$PIN" = "$LOCK_VERSION" ] || die "frontend/Cargo.toml pins wasm-bindgen \"=$PIN\" but Cargo.lock has $LOCK_VERSION: make them agree"
+WASM_BINDGEN=${WASM_BINDGEN:-$(command -v wasm-bindgen || echo "$HOME/.cargo/bin/wasm-bindgen")}
+installed_version() { "$WASM_BINDGEN" --version 2>/dev/null | awk '{print $2}'; }
+if [ ! -x "$WASM_BINDGEN" ]; then
+  [ "$INSTALL" = 1 ] || die "wasm-bindgen is not installed: run cargo install wasm-bindgen-cli --version $LOCK_VERSION (or this script without --no-install)"
+  say "installing wasm-bindgen-cli $LOCK_VERSION (once; a few minutes on 2 cores)"
+  # Without --locked: with it, cargo wants a crate version this registry lacks.
+  "$CARGO" install wasm-bindgen-cli --version "$LOCK_VERSION" >&2
+  WASM_BINDGEN=$HOME/.cargo/bin/wasm-bindgen
+fi
+HAVE=$(installed_version)
+[ "$HAVE" = "$LOCK_VERSION" ] || die "$WASM_BINDGEN is version ${HAVE:-unknown}, Cargo.lock has wasm-bindgen $LOCK_VERSION; they must match. Run: cargo install wasm-bindgen-cli --version $LOCK_VERSION --force"
+say "using $WASM_BINDGEN $HAVE"
+step_end
+
+# --- builds -------------------------------------------------------------------------
+step_start "server binary (ssr, $PROFILE)"
+"$CARGO" build -p frontend --bin "$NAME" --features ssr "${PROFILE_FLAG[@]}"
+step_end
+
+step_start "browser lib (hydrate, wasm32, $PROFILE)"
+WASM_CONFIG=()
+# The workspace's release profile strips everything, which also drops the wasm's
+# target_features section that wasm-bindgen reads to know which wasm features the code
+# uses. For this one crate (a relink, not a rebuild of the dependencies) strip debug info only.
+[ "$PROFILE" = release ] && WASM_CONFIG=(--config 'profile.release.package.frontend.strip="debuginfo"')
+"$CARGO" build -p frontend --lib --target wasm32-unknown-unknown --features hydrate "${PROFILE_FLAG[@]}" "${WASM_CONFIG[@]}"
+step_end
+
+WASM_IN=$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/$NAME.wasm
+[ -f "$WASM_IN" ] || die "$WASM_IN was not built"
+NEW=$SITE.new
+rm -rf "$NEW"; mkdir -p "$NEW/pkg"
+
+step_start "wasm-bindgen --target web"
+"$WASM_BINDGEN" --target web --no-typescript --out-dir "$NEW/pkg" --out-name "$NAME" "$WASM_IN"
+# The page's boot script (src/app.rs, shell) names the wasm itself, so the usual
+# <name>_bg.wasm becomes <name>.wasm (as cargo-leptos does when LEPTOS_OUTPUT_NAME is set).
+mv "$NEW/pkg/${NAME}_bg.wasm" "$NEW/pkg/$NAME.wasm"
+step_end
+
+step_start "CSS, public files, gzip copies"
+cp frontend/style/main.css "$NEW/pkg/$NAME.css"
+cp -R frontend/public/. "$NEW/"
+find "$NEW" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) -exec gzip -9 -k -f {} +
+rm -rf "$SITE.old"
+[ -d "$SITE" ] && mv "$SITE" "$SITE.old"
+mv "$NEW" "$SITE"
+rm -rf "$SITE.old"
+step_end
+
+size() { du -h "$1" | cut -f1; }
+say "site: $SITE (wasm $(size "$SITE/pkg/$NAME.wasm"), gzip $(size "$SITE/pkg/$NAME.wasm.gz"); js $(size "$SITE/pkg/$NAME.js"))"
+say "server: $TARGET_DIR/$PROFILE/$NAME (serves $SITE by default; LEPTOS_SITE_ROOT overrides)"
+say "total: $(awk -v a="$T_ALL" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f s", b-a}')"
