@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# End-to-end test of the hot-reload development stack (docker-compose.dev.yml):
+#   1. copy the sources to a temporary directory (never the checkout itself)
+#   2. bring backend + favorites up under cargo-watch (project name goals-dev-e2e)
+#   3. change a handler's response text in the bind-mounted copy, poll until the new text is
+#      served, and report the seconds from the save to the changed response; restore, again
+#   4. check that the host's target/ (a marker file) and every other file of the copy are untouched
+# Containers, networks and the database volume are removed at the end, even on failure; the
+# target/ and cargo-registry volumes are kept as build caches (remove them with
+# `docker volume rm goals-dev-e2e_target goals-dev-e2e_cargo-home`).
+# Needs a Docker engine with Compose v2; uses docker/ci/compose.ci.yml for the database
+# where no registry has the `mongo` image (MONGO_OVERRIDE=none to use the official one).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PROJECT=goals-dev-e2e
+PASS=0; FAIL=0
+t_start=$SECONDS
+say() { echo "[dev-e2e $(printf '%4ds' $((SECONDS - t_start)))] $*"; }
+ok() { PASS=$((PASS + 1)); say "PASS $*"; }
+bad() { FAIL=$((FAIL + 1)); say "FAIL $*"; }
+
+docker info >/dev/null 2>&1 || { echo "dev-e2e: no Docker engine answers (docker info failed): start one first" >&2; echo "dev-e2e: 0 passed, 1 failed"; exit 1; }
+docker compose version >/dev/null 2>&1 || { echo "dev-e2e: Docker Compose v2 (docker compose) is missing" >&2; echo "dev-e2e: 0 passed, 1 failed"; exit 1; }
+
+WORK=$(mktemp -d /dev/shm/goals-dev-e2e.XXXXXX 2>/dev/null || mktemp -d)
+# the tracked and the new (not ignored) files, as they are in the working tree
+git -C "$ROOT" ls-files -z --cached --others --exclude-standard \
+  | (cd "$ROOT" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -C "$WORK" -xf -
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export BACKEND_PORT=${BACKEND_PORT:-$(free_port)} FAVORITES_PORT=${FAVORITES_PORT:-$(free_port)} FRONTEND_PORT=$(free_port)
+FILES=(-f "$WORK/docker-compose.yml" -f "$WORK/docker-compose.dev.yml")
+[ "${MONGO_OVERRIDE:-ci}" = none ] || FILES+=(-f "$WORK/docker/ci/compose.ci.yml")
+dc() { docker compose -p "$PROJECT" --project-directory "$WORK" "${FILES[@]}" "$@"; }
+
+cleanup() {
+  local rc=$?
+  if [ "$FAIL" -gt 0 ] || [ $rc -ne 0 ]; then dc logs --no-color --tail 60 backend favorites 2>/dev/null | tail -80 || true; fi
+  dc down --remove-orphans >/dev/null 2>&1 || true
+  docker volume rm "${PROJECT}_data" "${PROJECT}_logs" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+snapshot() { (cd "$WORK" && find . -path ./target -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
+snapshot > "$WORK.before"
+# stands for the host's own build output: the containers must leave it as it is
+mkdir -p "$WORK/target" && echo "host build output" > "$WORK/target/HOST_MARKER"
+
+say "building the development image and the database image"
+dc build backend mongodb 2>&1 | tail -3
+say "starting mongodb, backend and favorites under cargo-watch (backend on :$BACKEND_PORT)"
+dc up -d mongodb backend favorites 2>&1 | tail -3
+
+ANSWER=$(mktemp)
+probe() { curl -s -m 5 -X DELETE "http://127.0.0.1:$BACKEND_PORT/goals/000000000000000000000000" -o "$ANSWER" 2>/dev/null && cat "$ANSWER"; }
+wait_text() { # wait_text TEXT SECONDS -> prints elapsed seconds (decimal) when seen
+  local text=$1 limit=$2 t0 now
+  t0=$(date +%s.%N)
+  while :; do
+    if probe | grep -qF "$text"; then now=$(date +%s.%N); awk -v a="$t0" -v b="$now" 'BEGIN{printf "%.1f", b-a}'; return 0; fi
+    now=$(date +%s.%N)
+    if awk -v a="$t0" -v b="$now" -v l="$limit" 'BEGIN{exit !(b-a>l)}'; then return 1; fi
+    sleep 0.1
+  done
+}
+
+say "waiting for the first build inside the container (it compiles every dependency once)"
+t0=$SECONDS
+until [ "$(docker inspect -f '{{.State.Health.Status}}' "$(dc ps -q backend)" 2>/dev/null)" = healthy ]; do
+  [ $((SECONDS - t0)) -lt 1200 ] || { bad "backend did not become healthy within 20 min"; break; }
+  [ -n "$(dc ps -q backend)" ] || { bad "backend container is gone"; break; }
+  if dc logs --no-color --tail 1 backend 2>/dev/null | grep -q 'Exit status: [1-9]'; then
+    bad "the first build failed inside the container:"; dc logs --no-color --tail 30 backend | grep -v Compiling; break
+  fi
+  [ $(( (SECONDS - t0) % 30 )) -ne 0 ] || say "  still building ($((SECONDS - t0)) s): $(dc logs --no-color --tail 1 backend 2>/dev/null | cut -c1-120)"
+  sleep 1
+done
+[ "$FAIL" -eq 0 ] && ok "backend healthy under cargo-watch after $((SECONDS - t0)) s"
+
+if [ "$FAIL" -eq 0 ]; then
+  if probe | grep -qF '"Goal not found."'; then ok "the original handler answers \"Goal not found.\""; else bad "unexpected answer: $(probe)"; fi
+
+  FILE="$WORK/backend/src/routes.rs"
+  MARK="Goal not found (hot reload $RANDOM)."
+  cp "$FILE" "$WORK.routes.orig"
+  sed -i "s/\"Goal not found.\"/\"$MARK\"/" "$FILE"
+  grep -qF "$MARK" "$FILE" || bad "the edit did not apply"
+  if secs=$(wait_text "$MARK" 300); then
+    ok "edited handler served ${secs} s after the save"
+    RELOAD1=$secs
+  else
+    bad "the edited text was not served within 300 s"
+  fi
+  cp "$WORK.routes.orig" "$FILE"
+  if secs=$(wait_text '"Goal not found."' 300); then
+    ok "restored handler served ${secs} s after the save"
+    RELOAD2=$secs
+  else
+    bad "the restored text was not served within 300 s"
+  fi
+  rm -f "$WORK.routes.orig"
+
+  until [ "$(docker inspect -f '{{.State.Health.Status}}' "$(dc ps -q favorites)" 2>/dev/null)" = healthy ]; do
+    [ $((SECONDS - t0)) -lt 1500 ] || { bad "favorites did not become healthy"; break; }
+    sleep 1
+  done
+  [ "$(docker inspect -f '{{.State.Health.Status}}' "$(dc ps -q favorites)" 2>/dev/null)" = healthy ] \
+    && ok "favorites healthy under cargo-watch, sharing the target volume"
+
+  # the build output lives in the volume, not in the bind-mounted sources
+  left=$(cd "$WORK/target" && find . -mindepth 1 | sort | tr '\n' ' ')
+  if [ "$left" = "./HOST_MARKER " ] && [ "$(cat "$WORK/target/HOST_MARKER")" = "host build output" ]; then
+    ok "the host's target/ is untouched (the volume shields it)"
+  else
+    bad "the host's target/ was changed by the containers: $left"
+  fi
+  snapshot > "$WORK.after"
+  if diff -q "$WORK.before" "$WORK.after" >/dev/null; then ok "no file of the bind-mounted sources was changed by the containers"
+  else bad "files changed by the containers: $(diff "$WORK.before" "$WORK.after" | grep '^>' | head -5)"; fi
+  if dc exec -T backend test -x /workspace/target/debug/backend; then ok "the binary is in the target volume"; else bad "no binary in the target volume"; fi
+fi
+rm -f "$WORK.before" "$WORK.after" "$ANSWER"
+
+echo
+[ -n "${RELOAD1:-}" ] && echo "hot reload: save -> changed response served in ${RELOAD1} s (edit) and ${RELOAD2:-?} s (restore); goal: under 5 s"
+echo "dev-e2e: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
