@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the images the exercises use, with stable tags (idempotent; BuildKit's cache makes a
+# second run take seconds):
+#   course-toolbox    exercises/toolbox/Dockerfile (curl, ping, dig, ip, nc on debian:bookworm-slim)
+#   goals-backend     docker/Dockerfile --target backend      (the goals API, port 80)
+#   goals-favorites   docker/Dockerfile --target favorites    (Star Wars favorites, port 3000)
+#   goals-swapi       docker/Dockerfile --target swapi        (offline SWAPI stand-in, port 8000)
+# The tags are the ones `docker compose build` gives the services (project name `goals`), and
+# the build arguments are the compose defaults, so both share one build cache.
+#   exercises/build-images.sh              build what is missing or out of date
+#   exercises/build-images.sh toolbox      just the toolbox (the only one some steps need)
+# Environment: EX_BUILD_QUIET=0 shows the build output (default: quiet, one line per image).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+QUIET=${EX_BUILD_QUIET:-1}
+t_all=$(date +%s%N)
+elapsed() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f s", (b-a)/1e9}'; }
+
+build() { # tag, then docker build arguments
+  local tag=$1; shift
+  local t0; t0=$(date +%s%N)
+  echo "[build-images] $tag: docker build $* -t $tag"
+  if [ "$QUIET" = 1 ]; then
+    local log; log=$(mktemp)
+    if ! docker build --progress=plain "$@" -t "$tag" >"$log" 2>&1; then
+      tail -40 "$log"; rm -f "$log"
+      echo "[build-images] $tag: FAILED (output above)" >&2
+      return 1
+    fi
+    rm -f "$log"
+  else
+    docker build "$@" -t "$tag"
+  fi
+  echo "[build-images] $tag: ready in $(elapsed "$t0") ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+
+want=("${@:-all}")
+for w in "${want[@]}"; do
+  case $w in
+    toolbox) build course-toolbox exercises/toolbox ;;
+    backend|favorites|swapi) build "goals-$w" -f docker/Dockerfile --target "$w" . ;;
+    all)
+      build course-toolbox exercises/toolbox
+      for t in backend favorites swapi; do build "goals-$t" -f docker/Dockerfile --target "$t" .; done ;;
+    *) echo "usage: $0 [toolbox|backend|favorites|swapi|all]..." >&2; exit 2 ;;
+  esac
+done
+echo "[build-images] done in $(elapsed "$t_all")"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Check of exercises/networking/02-container-to-host.md (case 2: container -> host machine).
+# The "MongoDB on your machine" is SecantusDB (a MongoDB-compatible server from PyPI, installed
+# by scripts/mongo-test-server.sh into ~/.cache/goals-stack), started here without users, as
+# the course's local mongod.
+. "$(dirname "$0")/../lib.sh"
+ex_begin 02 "case 2, container -> host: favorites uses a MongoDB on the host"
+need_image "$FAVORITES_IMAGE" "$TOOLBOX_IMAGE"
+FAV=$(ex_name favorites)
+FAV_NO_HOST=$(ex_name favorites-no-add-host)
+ADD_HOST=(--add-host host.docker.internal:host-gateway)
+VENV=${GOALS_CACHE:-$HOME/.cache/goals-stack}/secantus-venv
+DB_PORT=$(free_port)
+LOCAL_ONLY_PORT=$(free_port)
+FAV_PORT=$(free_port)
+FAV_NO_HOST_PORT=$(free_port)
+
+step "start a MongoDB-compatible server on the host, listening on every address (0.0.0.0)"
+bash "$EX_ROOT/scripts/mongo-test-server.sh" install 2>&1 | sed 's/^/    /'
+[ -x "$VENV/bin/secantusd-py" ] || fatal "SecantusDB is not installed in $VENV (scripts/mongo-test-server.sh install failed)"
+say "with a real mongod: mongod --bind_ip_all --port $DB_PORT --dbpath <dir> (no users: no auth)"
+mkdir -p "$EX_TMP/db" "$EX_TMP/db-local"
+run_bg "$EX_TMP/db.log" "$VENV/bin/secantusd-py" --host 0.0.0.0 --port "$DB_PORT" --storage-path "$EX_TMP/db" --standalone
+track pid "$BG_PID"
+wait_port 127.0.0.1 "$DB_PORT" 30
+RC=$?; OUT=$(tail -3 "$EX_TMP/db.log")
+check_rc 0 "the host's database accepts connections on port $DB_PORT"
+[ "$RC" = 0 ] || fatal "the host database did not start"
+
+step "what host.docker.internal is, on Linux"
+run docker run --rm "$TOOLBOX_IMAGE" getent hosts host.docker.internal
+expect "nothing, exit code 2: on Linux the name does not exist unless you add it (Docker Desktop adds it for you)"
+check_rc 2 "without --add-host the name does not resolve"
+run docker run --rm "${ADD_HOST[@]}" "$TOOLBOX_IMAGE" getent hosts host.docker.internal
+HOST_GW=$(awk '{print $1}' <<<"$OUT")
+check_rc 0 "with --add-host host.docker.internal:host-gateway it resolves"
+run ip -4 -o addr show docker0
+check_out_contains "inet $HOST_GW/" "host-gateway is the host's own address on the docker0 bridge"
+run docker run --rm "$TOOLBOX_IMAGE" ip route
+check_out_contains "default via $HOST_GW " "the same address is every container's default gateway"
+
+step "a container reaches the host's database port through host.docker.internal"
+run docker run --rm "${ADD_HOST[@]}" "$TOOLBOX_IMAGE" nc -zv -w 3 host.docker.internal "$DB_PORT"
+check_rc 0 "TCP connection from a container to host.docker.internal:$DB_PORT"
+run docker run --rm "$TOOLBOX_IMAGE" nc -zv -w 3 localhost "$DB_PORT"
+expect "refused: inside a container, localhost is the container itself, not your machine"
+check_rc nonzero "localhost:$DB_PORT from a container does not reach the host"
+
+step "run favorites against the host's database"
+URL=mongodb://host.docker.internal:$DB_PORT/swfavorites
+run docker run -d --rm --name "$FAV" "${EX_LABEL_ARGS[@]}" "${ADD_HOST[@]}" -p "$FAV_PORT:3000" \
+  -e MONGODB_URL="$URL" "$FAVORITES_IMAGE"
+track container "$FAV"
+check_rc 0 "favorites starts"
+wait_http "http://localhost:$FAV_PORT/readyz" 200 ""
+check_rc 0 "favorites becomes ready: /readyz pings the database on the host"
+run "${CURL[@]}" -H 'Content-Type: application/json' \
+  -d '{"name":"A New Hope","type":"movie","url":"https://swapi.dev/api/films/1/"}' "http://localhost:$FAV_PORT/favorites"
+check_http 201 "POST /favorites saves a favorite"
+check_out_contains '"message":"Favorite saved!"' "with the course's message"
+run "${CURL[@]}" "http://localhost:$FAV_PORT/favorites"
+check_http 200 "GET /favorites answers"
+check_out_contains '"name":"A New Hope"' "the favorite is listed"
+
+step "the document is in the database on the host (look from the host side)"
+say "mongosh equivalent: mongosh --port $DB_PORT swfavorites --eval 'db.favorites.find()'"
+run "$VENV/bin/python" -c "import sys; from pymongo import MongoClient
+for d in MongoClient('127.0.0.1', $DB_PORT, directConnection=True).swfavorites.favorites.find({}, {'_id': 0}): print(d)"
+check_out_contains "'name': 'A New Hope'" "the favorite is stored in the host's database"
+
+step "forget --add-host and the name does not resolve: favorites is not ready"
+run docker run -d --rm --name "$FAV_NO_HOST" "${EX_LABEL_ARGS[@]}" -p "$FAV_NO_HOST_PORT:3000" \
+  -e MONGODB_URL="$URL" "$FAVORITES_IMAGE"
+track container "$FAV_NO_HOST"
+check_rc 0 "favorites starts anyway (it waits for its database)"
+wait_http "http://localhost:$FAV_NO_HOST_PORT/healthz" 200 "" || fatal "favorites did not start serving"
+run "${CURL[@]}" "http://localhost:$FAV_NO_HOST_PORT/readyz"
+expect 'HTTP 503 {"message":"Database unavailable."} (the driver gives up after 3 s)'
+check_http 503 "/readyz: not ready"
+run "${CURL[@]}" -H 'Content-Type: application/json' \
+  -d '{"name":"Luke Skywalker","type":"character","url":"https://swapi.dev/api/people/1/"}' "http://localhost:$FAV_NO_HOST_PORT/favorites"
+check_http 503 "POST /favorites: 503, nothing hangs"
+check_out_contains "Database unavailable." "with a clear message"
+
+step "a server that listens on 127.0.0.1 only is out of reach from containers"
+run_bg "$EX_TMP/db-local.log" "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$LOCAL_ONLY_PORT" --storage-path "$EX_TMP/db-local" --standalone
+track pid "$BG_PID"
+wait_port 127.0.0.1 "$LOCAL_ONLY_PORT" 30 || fatal "the second host database did not start"
+run timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$LOCAL_ONLY_PORT && echo connected"
+check_rc 0 "from the host itself it answers on 127.0.0.1:$LOCAL_ONLY_PORT"
+run docker run --rm "${ADD_HOST[@]}" "$TOOLBOX_IMAGE" nc -zv -w 3 host.docker.internal "$LOCAL_ONLY_PORT"
+expect "refused: host.docker.internal is $HOST_GW, and nothing listens on that address at port $LOCAL_ONLY_PORT"
+check_rc nonzero "a container cannot reach a server bound to 127.0.0.1"
