@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of the project, in phases, printing how long each took:
-#   lint      cargo fmt --check, cargo clippy -D warnings
-#   build     the workspace, once (debug)
-#   unit+api  cargo test --workspace against the MongoDB-compatible test server
-# Needs: cargo (the machine's toolchain), python3 (for the test server).
+#   prepare    toolchain components, the MongoDB-compatible test server, Chromium
+#   lint       cargo fmt --check, cargo clippy -D warnings (workspace, frontend ssr + wasm)
+#   build      the workspace, once (debug), and the frontend site (scripts/build-frontend.sh)
+#   test       cargo test --workspace: unit, API (real database), real processes, the
+#              browser test (headless Chromium against the real services)
+#   images     a Docker engine and the images (scripts/docker-prepare.sh)
+#   compose    the whole stack with docker compose (tests/compose/run.sh)
+#   dev        hot reload in the development stack (tests/dev/run.sh)
+#   exercises  the course exercises, each checking itself (exercises/run.sh)
+# Needs: cargo (the machine's toolchain), python3 (for the test server), and for the last
+# four phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
 # Usage: scripts/test.sh [PHASE...]   (default: all phases, in order)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,27 +43,49 @@ ensure_toolchain() {
 
 p_prepare() {
   ensure_toolchain || return 1
-  bash scripts/mongo-test-server.sh start
+  bash scripts/mongo-test-server.sh start || return 1
+  bash scripts/install-browser.sh
 }
 
 p_lint() {
   cargo fmt --all -- --check || { echo "cargo fmt: run 'cargo fmt --all'"; return 1; }
-  cargo clippy --workspace --all-targets --quiet -- -D warnings
+  cargo clippy --workspace --all-targets --quiet -- -D warnings || return 1
+  cargo clippy -p frontend --features ssr --all-targets --quiet -- -D warnings || return 1
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  cargo clippy -p frontend --lib --target wasm32-unknown-unknown --features hydrate --quiet -- -D warnings
 }
 
 p_build() {
-  cargo build --workspace --all-targets --quiet
+  cargo build --workspace --all-targets --quiet || return 1
+  bash scripts/build-frontend.sh
 }
 
 p_test() {
   cargo test --workspace --no-fail-fast
 }
 
-ALL=(prepare lint build test)
+p_images() {
+  bash scripts/docker-prepare.sh
+}
+
+p_compose() {
+  bash tests/compose/run.sh
+}
+
+p_dev() {
+  bash tests/dev/run.sh
+}
+
+p_exercises() {
+  # no registry here: the exercises use the locally built MongoDB-compatible image
+  MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb:0.7.0b3} bash exercises/run.sh
+}
+
+ALL=(prepare lint build test images compose dev exercises)
 PHASES=("${@:-${ALL[@]}}")
 for p in "${PHASES[@]}"; do
   case $p in
-    prepare|lint|build|test) phase "$p" "p_$p" ;;
+    prepare|lint|build|test|images|compose|dev|exercises) phase "$p" "p_$p" ;;
     *) echo "unknown phase '$p' (phases: ${ALL[*]})"; exit 2 ;;
   esac
 done
