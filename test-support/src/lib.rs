@@ -6,9 +6,11 @@
 
 pub mod mongo;
 pub mod process;
+pub mod router;
 
 pub use mongo::{shared_mongo, MongoInstance, SharedMongo};
 pub use process::{free_port, http_status, ServiceProcess};
+pub use router::{json_or_null, RouterClient};
 
 use std::path::PathBuf;
 

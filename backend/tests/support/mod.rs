@@ -6,19 +6,15 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use axum::Router;
 use common::access_log::AccessLog;
 use common::Env;
-use http_body_util::BodyExt;
 use mongodb::bson::Document;
 use serde_json::Value;
-use test_support::{shared_mongo, TempDir};
-use tower::ServiceExt;
+use test_support::{shared_mongo, RouterClient, TempDir};
 
 pub struct TestApp {
-    pub router: Router,
+    /// The app, called in-process (`app.get(..)`, `app.post_json(..)`: through `Deref`).
+    pub api: RouterClient,
     pub db: mongodb::Database,
     /// A root client of the test's own, to look at what the service stored.
     pub inspect: mongodb::Database,
@@ -41,47 +37,21 @@ pub async fn app_with_env(vars: Vec<(String, String)>, db_name: &str) -> TestApp
     let logs = TempDir::new("goals-logs");
     let log = AccessLog::open(logs.path(), "LOG_DIR").expect("log");
     TestApp {
-        router: backend::app(client, &db, log),
+        api: RouterClient::new(backend::app(client, &db, log)),
         db,
         inspect: shared_mongo().client().database(db_name),
         logs,
     }
 }
 
+impl std::ops::Deref for TestApp {
+    type Target = RouterClient;
+    fn deref(&self) -> &RouterClient {
+        &self.api
+    }
+}
+
 impl TestApp {
-    pub async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
-        };
-        (status, value)
-    }
-
-    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        self.call(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    pub async fn post_json(&self, uri: &str, body: &str) -> (StatusCode, Value) {
-        self.call(
-            Request::post(uri)
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_owned()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    pub async fn delete(&self, uri: &str) -> (StatusCode, Value) {
-        self.call(Request::delete(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
     /// The documents in `goals`, as stored.
     pub async fn stored(&self) -> Vec<Document> {
         use futures_util::TryStreamExt;

@@ -9,15 +9,11 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
-use axum::Router;
 use common::Env;
-use http_body_util::BodyExt;
 use mongodb::bson::{doc, Document};
 use serde_json::Value;
-use test_support::{free_port, shared_mongo, ServiceProcess};
-use tower::ServiceExt;
+pub use test_support::json_or_null;
+use test_support::{free_port, shared_mongo, RouterClient, ServiceProcess};
 
 pub const FAVORITES: &str = env!("CARGO_BIN_EXE_favorites");
 pub const STANDIN: &str = env!("CARGO_BIN_EXE_swapi-standin");
@@ -53,7 +49,8 @@ pub fn closed_port() -> u16 {
 }
 
 pub struct TestApp {
-    pub router: Router,
+    /// The app, called in-process (`app.get(..)`, `app.post_json(..)`: through `Deref`).
+    pub api: RouterClient,
     /// A root client of the test's own, to look at what the service stored.
     pub inspect: mongodb::Database,
 }
@@ -86,40 +83,19 @@ pub async fn app_with_env(pairs: &[(&str, &str)], db_name: &str) -> TestApp {
     assert_eq!(db.name(), db_name);
     let swapi = favorites::swapi::Swapi::new(&config.swapi).expect("swapi client");
     TestApp {
-        router: favorites::app(client, &db, swapi),
+        api: RouterClient::new(favorites::app(client, &db, swapi)),
         inspect: shared_mongo().client().database(db_name),
     }
 }
 
+impl std::ops::Deref for TestApp {
+    type Target = RouterClient;
+    fn deref(&self) -> &RouterClient {
+        &self.api
+    }
+}
+
 impl TestApp {
-    pub async fn call_raw(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        (status, headers, bytes.to_vec())
-    }
-
-    pub async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
-        let (status, _, bytes) = self.call_raw(req).await;
-        (status, json_or_null(&bytes))
-    }
-
-    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        self.call(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-    }
-
-    pub async fn post_json(&self, uri: &str, body: &str) -> (StatusCode, Value) {
-        self.call(
-            Request::post(uri)
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_owned()))
-                .unwrap(),
-        )
-        .await
-    }
-
     /// The documents in `favorites`, as stored.
     pub async fn stored(&self) -> Vec<Document> {
         stored(&self.inspect).await
@@ -136,15 +112,6 @@ pub async fn stored(db: &mongodb::Database) -> Vec<Document> {
         .try_collect()
         .await
         .unwrap()
-}
-
-pub fn json_or_null(bytes: &[u8]) -> Value {
-    if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(bytes)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(bytes)))
-    }
 }
 
 pub fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
