@@ -10,6 +10,8 @@
 # Output, beside the server binary (the server's default LEPTOS_SITE_ROOT is site/ next to it):
 #   target/debug/frontend     target/debug/site/{favicon.svg, pkg/frontend.{js,wasm,css}}
 #   target/release/frontend   target/release/site/...                           (--release)
+# target/ is CARGO_TARGET_DIR when set (the dev stack's named volume: nothing is written into
+# the checkout). FRONTEND_GZIP=0 skips the .gz copies (the dev stack: a rebuild is served sooner).
 #
 # Tools: the wasm32-unknown-unknown target (rustup, ~3 s) and wasm-bindgen-cli at EXACTLY the
 # wasm-bindgen version in Cargo.lock (cargo install, ~4-6 min, once). Both are installed when
@@ -96,10 +98,11 @@ step_start "wasm-bindgen --target web"
 mv "$NEW/pkg/${NAME}_bg.wasm" "$NEW/pkg/$NAME.wasm"
 step_end
 
-step_start "CSS, public files, gzip copies"
+GZIP_COPIES=${FRONTEND_GZIP:-1}
+step_start "CSS, public files$([ "$GZIP_COPIES" = 0 ] || echo ", gzip copies")"
 cp frontend/style/main.css "$NEW/pkg/$NAME.css"
 cp -R frontend/public/. "$NEW/"
-find "$NEW" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) -exec gzip -9 -k -f {} +
+[ "$GZIP_COPIES" = 0 ] || find "$NEW" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) -exec gzip -9 -k -f {} +
 rm -rf "$SITE.old"
 [ -d "$SITE" ] && mv "$SITE" "$SITE.old"
 mv "$NEW" "$SITE"
@@ -107,6 +110,6 @@ rm -rf "$SITE.old"
 step_end
 
 size() { du -h "$1" | cut -f1; }
-say "site: $SITE (wasm $(size "$SITE/pkg/$NAME.wasm"), gzip $(size "$SITE/pkg/$NAME.wasm.gz"); js $(size "$SITE/pkg/$NAME.js"))"
+say "site: $SITE (wasm $(size "$SITE/pkg/$NAME.wasm")$([ "$GZIP_COPIES" = 0 ] || echo ", gzip $(size "$SITE/pkg/$NAME.wasm.gz")"); js $(size "$SITE/pkg/$NAME.js"))"
 say "server: $TARGET_DIR/$PROFILE/$NAME (serves $SITE by default; LEPTOS_SITE_ROOT overrides)"
 say "total: $(awk -v a="$T_ALL" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f s", b-a}')"

@@ -7,6 +7,8 @@
 #   frontend                                                         http://localhost:$FRONTEND_PORT (3000)
 # Builds what is needed first (debug), runs everything in the foreground; Ctrl-C stops it all.
 # Logs: $DEV_DIR/*.log (/tmp/goals-dev-local). The goals go to database "dev-local".
+# LIVE_RELOAD=1 is passed on to the frontend (open pages reload when it is restarted); for
+# rebuild-on-save use the development stack (docker-compose.dev.yml, README).
 #
 #   scripts/dev-local.sh
 set -euo pipefail
@@ -65,7 +67,7 @@ MONGO=(MONGODB_HOST="$MONGO_TEST_HOST" MONGODB_PORT="$MONGO_TEST_PORT"
 start swapi-standin PORT="$SWAPI_PORT" "$BIN/swapi-standin"
 start backend "${MONGO[@]}" MONGODB_DATABASE=dev-local LOG_DIR="$DEV_DIR/logs" PORT="$BACKEND_PORT" "$BIN/backend"
 start favorites "${MONGO[@]}" SWAPI_BASE_URL="http://127.0.0.1:$SWAPI_PORT/api" PORT="$FAVORITES_PORT" "$BIN/favorites"
-start frontend PORT="$FRONTEND_PORT" \
+start frontend PORT="$FRONTEND_PORT" LIVE_RELOAD="${LIVE_RELOAD:-}" \
   BACKEND_INTERNAL_URL="http://127.0.0.1:$BACKEND_PORT" BACKEND_PUBLIC_URL="http://localhost:$BACKEND_PORT" \
   FAVORITES_INTERNAL_URL="http://127.0.0.1:$FAVORITES_PORT" FAVORITES_PUBLIC_URL="http://localhost:$FAVORITES_PORT" \
   "$BIN/frontend"

@@ -22,8 +22,9 @@ pub struct AssetUrls {
 }
 
 /// The whole HTML document, rendered on the server only. The browser hydrates what
-/// is inside `<body>` (the [`App`]).
-pub fn shell(urls: ServiceUrls, assets: AssetUrls) -> impl IntoView {
+/// is inside `<body>` (the [`App`]). `live_reload`: the development script of
+/// [`crate::live_reload`], in `<head>` (outside what hydrates), or nothing.
+pub fn shell(urls: ServiceUrls, assets: AssetUrls, live_reload: Option<String>) -> impl IntoView {
     provide_context(urls.clone());
     let metas = urls
         .meta_tags()
@@ -50,6 +51,7 @@ pub fn shell(urls: ServiceUrls, assets: AssetUrls) -> impl IntoView {
                 <link rel="modulepreload" href=assets.js.clone() />
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
                 <script type="module">{boot}</script>
+                {live_reload.map(|js| view! { <script id="live-reload">{js}</script> })}
                 <MetaTags />
             </head>
             <body>

@@ -14,6 +14,9 @@ pub struct Config {
     /// The built site: `pkg/` (wasm, js, css) and public files such as the favicon.
     pub site_root: PathBuf,
     pub urls: ServiceUrls,
+    /// `LIVE_RELOAD`: pages reload themselves when a new build of the server starts
+    /// (development only; off by default, see [`crate::live_reload`]).
+    pub live_reload: bool,
 }
 
 impl Config {
@@ -41,7 +44,24 @@ impl Config {
                 favorites_ssr: http_url(env, "FAVORITES_INTERNAL_URL", "http://favorites:3000")?,
                 favorites_browser: http_url(env, "FAVORITES_PUBLIC_URL", "http://localhost:3001")?,
             },
+            live_reload: switch(env, "LIVE_RELOAD")?,
         })
+    }
+}
+
+/// An on/off switch: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (any case);
+/// off when unset or empty.
+pub fn switch(env: &Env, var: &'static str) -> Result<bool, ConfigError> {
+    match env.get(var)? {
+        None => Ok(false),
+        Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(ConfigError::new(
+                var,
+                format!("{raw:?} is not an on/off value (1/0, true/false, yes/no, on/off)"),
+            )),
+        },
     }
 }
 
@@ -96,6 +116,28 @@ mod tests {
         assert_eq!(c.urls.goals_browser, "http://localhost");
         assert_eq!(c.urls.favorites_ssr, "http://favorites:3000");
         assert_eq!(c.urls.favorites_browser, "http://localhost:3001");
+        assert!(!c.live_reload, "live reload is off unless asked for");
+    }
+
+    #[test]
+    fn live_reload_is_an_on_off_switch() {
+        for (raw, on) in [
+            ("1", true),
+            ("TRUE", true),
+            (" on ", true),
+            ("0", false),
+            ("off", false),
+            ("", false),
+        ] {
+            assert_eq!(
+                cfg(&[("LIVE_RELOAD", raw)]).unwrap().live_reload,
+                on,
+                "{raw:?}"
+            );
+        }
+        let err = cfg(&[("LIVE_RELOAD", "sometimes")]).unwrap_err();
+        assert_eq!(err.var, "LIVE_RELOAD");
+        assert!(err.to_string().contains("on/off"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod api;
 pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod config;
+pub mod live_reload;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod urls;

@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::{shell, App, AssetUrls};
 use crate::config::Config;
+use crate::live_reload;
 use crate::urls::ServiceUrls;
 
 /// The name `scripts/build-frontend.sh` gives the built files: `pkg/frontend.js`,
@@ -101,8 +102,15 @@ pub async fn run(config: Config) -> Result<(), String> {
         goals_browser = %config.urls.goals_browser,
         favorites_ssr = %config.urls.favorites_ssr,
         favorites_browser = %config.urls.favorites_browser,
+        live_reload = config.live_reload,
         "frontend starting"
     );
+    if config.live_reload {
+        tracing::info!(
+            boot_id = live_reload::boot_id(),
+            "live reload on (LIVE_RELOAD): open pages reload when a new build of this server starts"
+        );
+    }
     common::server::serve(app(&config, assets), config.port).await
 }
 
@@ -123,7 +131,10 @@ pub fn app(config: &Config, assets: Assets) -> Router {
     let render = {
         let urls: ServiceUrls = config.urls.clone();
         let asset_urls = assets.urls.clone();
-        move || shell(urls.clone(), asset_urls.clone())
+        let script = config
+            .live_reload
+            .then(|| live_reload::script(live_reload::boot_id()));
+        move || shell(urls.clone(), asset_urls.clone(), script.clone())
     };
     let not_found = leptos_axum::render_app_to_stream(render.clone());
 
@@ -135,9 +146,13 @@ pub fn app(config: &Config, assets: Assets) -> Router {
                 .not_found_service(not_found.into_service()),
         );
 
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route("/readyz", get(readyz));
+    if config.live_reload {
+        router = router.route(live_reload::ENDPOINT, get(live_reload_id));
+    }
+    router
         .leptos_routes(&options, generate_route_list(App), render)
         .fallback_service(files)
         .with_state(options)
@@ -150,6 +165,14 @@ pub fn app(config: &Config, assets: Assets) -> Router {
 
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// This server's boot id (live reload only), never cached.
+async fn live_reload_id() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        live_reload::boot_id(),
+    )
 }
 
 /// Ready while it serves: the pages render even when the backend is down (they say
@@ -190,6 +213,10 @@ mod tests {
     use axum::body::Body;
     use tower::ServiceExt;
 
+    /// Leptos' server rendering hangs when two tests (two tokio runtimes) render pages
+    /// in one process at the same time: the tests that render take turns.
+    static RENDERING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     struct Site(PathBuf);
 
     impl Site {
@@ -229,6 +256,7 @@ mod tests {
                 favorites_ssr: "http://127.0.0.1:9".into(),
                 favorites_browser: "http://localhost:3001".into(),
             },
+            live_reload: false,
         }
     }
 
@@ -300,6 +328,42 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn live_reload_is_off_by_default_and_serves_the_boot_id_when_on() {
+        let _turn = RENDERING.lock().await;
+        let site = Site::new();
+        let off = app(&config(&site), Assets::load(&site.0).unwrap());
+        let (_, _, html) = get(&off, "/").await;
+        assert!(!html.contains("live-reload"), "{html}");
+        assert_eq!(
+            get(&off, live_reload::ENDPOINT).await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        let on = app(
+            &Config {
+                live_reload: true,
+                ..config(&site)
+            },
+            Assets::load(&site.0).unwrap(),
+        );
+        let (status, h, id) = get(&on, live_reload::ENDPOINT).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(h[header::CACHE_CONTROL], "no-store");
+        assert_eq!(id, live_reload::boot_id());
+        let (_, _, html) = get(&on, "/").await;
+        let script = format!(
+            "<script id=\"live-reload\">{}</script>",
+            live_reload::script(&id)
+        );
+        assert!(html.contains(&script), "{html}");
+        let head_end = html.find("</head>").unwrap();
+        assert!(
+            html.find(&script).unwrap() < head_end,
+            "the script is in <head>, outside what hydrates"
+        );
+    }
+
+    #[tokio::test]
     async fn health_and_readiness_do_not_need_the_backend() {
         let site = Site::new();
         let app = app(&config(&site), Assets::load(&site.0).unwrap());
@@ -309,6 +373,7 @@ mod tests {
 
     #[tokio::test]
     async fn pages_render_on_the_server_with_a_readable_error_when_services_are_down() {
+        let _turn = RENDERING.lock().await;
         let site = Site::new();
         let assets = Assets::load(&site.0).unwrap();
         let app = app(&config(&site), assets.clone());
