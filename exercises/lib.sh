@@ -44,6 +44,8 @@ EX_STEP_T0=
 EX_CLEANUPS=()
 EX_CONTAINERS=()
 EX_NETWORKS=()
+EX_VOLUMES=()
+EX_IMAGES=()
 EX_PIDS=()
 OUT=
 RC=0
@@ -296,14 +298,16 @@ host_ip() {
 }
 
 # ---------------------------------------------------------------- cleanup registry
-# track container|network NAME, track pid PID (a background process of ours),
+# track container|network|volume|image NAME, track pid PID (a background process of ours),
 # track cmd COMMAND...: remembered and undone at the end
-# (containers first, then networks, then commands, newest first).
+# (containers first, then networks, volumes, images, processes, then commands, newest first).
 track() {
   local kind=$1; shift
   case $kind in
     container) EX_CONTAINERS+=("$1") ;;
     network) EX_NETWORKS+=("$1") ;;
+    volume) EX_VOLUMES+=("$1") ;;
+    image) EX_IMAGES+=("$1") ;;
     cmd) EX_CLEANUPS+=("$(_show "$@")") ;;
     pid) EX_PIDS+=("$1") ;;
     *) echo "track: unknown kind $kind" >&2; return 1 ;;
@@ -337,6 +341,18 @@ ex_cleanup() {
   for c in $leftovers; do
     n=$(inspect '{{.Name}}' "$c"); docker network rm "$c" >/dev/null 2>&1 && echo "    removed network $n"
   done
+  for ((i = ${#EX_VOLUMES[@]} - 1; i >= 0; i--)); do
+    docker volume inspect "${EX_VOLUMES[i]}" >/dev/null 2>&1 || continue
+    docker volume rm "${EX_VOLUMES[i]}" >/dev/null 2>&1 && echo "    removed volume ${EX_VOLUMES[i]}"
+  done
+  leftovers=$(docker volume ls -q --filter "label=$EX_LABEL" 2>/dev/null | grep "^$EX_PREFIX-")
+  for c in $leftovers; do
+    docker volume rm "$c" >/dev/null 2>&1 && echo "    removed volume $c"
+  done
+  for ((i = ${#EX_IMAGES[@]} - 1; i >= 0; i--)); do
+    docker image inspect "${EX_IMAGES[i]}" >/dev/null 2>&1 || continue
+    docker image rm "${EX_IMAGES[i]}" >/dev/null 2>&1 && echo "    removed image ${EX_IMAGES[i]}"
+  done
   # background processes: stop them all, then wait (at most 5 s) until each has exited
   for c in "${EX_PIDS[@]}"; do kill "$c" 2>/dev/null && echo "    stopped process $c"; done
   for c in "${EX_PIDS[@]}"; do
@@ -346,6 +362,6 @@ ex_cleanup() {
     [[ ${EX_CLEANUPS[i]} == kill* ]] || echo "    \$ ${EX_CLEANUPS[i]}"
     bash -c "${EX_CLEANUPS[i]}" 2>&1 | sed 's/^/    /'
   done
-  EX_CONTAINERS=(); EX_NETWORKS=(); EX_CLEANUPS=(); EX_PIDS=()
+  EX_CONTAINERS=(); EX_NETWORKS=(); EX_VOLUMES=(); EX_IMAGES=(); EX_CLEANUPS=(); EX_PIDS=()
   echo "${C_DIM}  (cleanup $(_secs "$t0") s)${C_OFF}"
 }

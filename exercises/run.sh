@@ -14,7 +14,9 @@ set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/.." || exit 2
 
-mapfile -t ALL < <(cd "$HERE" && find . -mindepth 2 -maxdepth 2 -name '[0-9][0-9]-*.sh' | sed 's|^\./||' | sort)
+# every part's checks (PART/NN-name.sh), in the order of their numbers, whatever the part
+mapfile -t ALL < <(cd "$HERE" && find . -mindepth 2 -maxdepth 2 -name '[0-9][0-9]-*.sh' \
+  | sed 's|^\./||' | awk -F/ '{print $2 "\t" $0}' | sort | cut -f2)
 
 if [ "${1:-}" = --list ]; then
   printf '%s\n' "${ALL[@]%.sh}"

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Check of exercises/multi-container/12-infrastructure-as-code.md: the project's Ansible playbook
+# (infra/ansible/) installs Docker from the distribution's packages and runs the stack from
+# docker-compose.yml. Asserts: --syntax-check; a --check --diff dry run reports what would
+# change and starts nothing; applying it brings the stack up healthy (readyz, a goal round
+# trip); a second run changes nothing (changed=0), and so does a dry run then; goals_state=absent
+# tears it all down, twice without change. Compose project ex-12-goals, free host ports; the
+# engine's service is left alone (docker_manage_service=false); a trap tears down on failure.
+# Helper defined here (not in lib.sh): need_deb COMMAND PACKAGE (installs a Debian package).
+. "$(dirname "$0")/../lib.sh"
+ex_begin 12 "infrastructure as code: an Ansible playbook runs the compose stack"
+need_image "$MONGO_IMAGE"
+FRONTEND_IMAGE=${FRONTEND_IMAGE:-goals-frontend}
+ANSIBLE_DIR=$EX_ROOT/infra/ansible
+ANSIBLE_DIR=$(cd "$ANSIBLE_DIR" && pwd) || fatal "infra/ansible/ is missing"
+PROJECT=$(ex_name goals)
+
+need_deb() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "  installing Debian package $2 (apt-get), for the command $1"
+  local log=$EX_TMP/apt-$2.log
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "$2" >"$log" 2>&1 \
+    || { apt-get update -qq >>"$log" 2>&1 && apt-get install -y -qq --no-install-recommends "$2" >>"$log" 2>&1; }
+  command -v "$1" >/dev/null 2>&1 && return 0
+  tail -5 "$log" | sed 's/^/    /'
+  fatal "the command $1 is missing and the Debian package $2 could not be installed: run 'sudo apt-get install $2' and try again"
+}
+# ansible-core (1.3 MB download, ~9 s) has every module the playbook uses (ansible.builtin);
+# the full `ansible` package (17 MB, ~47 s) adds collections it does not need.
+need_deb ansible-playbook ansible-core
+
+# the stack's images: built here when missing (run.sh builds all but the frontend)
+for svc in backend:"$BACKEND_IMAGE" favorites:"$FAVORITES_IMAGE" frontend:"$FRONTEND_IMAGE"; do
+  docker image inspect "${svc#*:}" >/dev/null 2>&1 && continue
+  echo "  building ${svc#*:} (exercises/build-images.sh ${svc%%:*}: seconds with a warm cache, minutes cold)"
+  bash "$EX_ROOT/exercises/build-images.sh" "${svc%%:*}" || fatal "could not build ${svc#*:}"
+done
+
+# recap NAME: a number from the PLAY RECAP line of the last ansible-playbook output
+recap() { sed -n "s/^localhost *:.* $1=\([0-9]*\).*/\1/p" <<<"$OUT" | tail -1; }
+# project_things: every container and volume of the compose project ex-12-goals
+project_things() {
+  { docker ps -aq --filter "label=com.docker.compose.project=$PROJECT"
+    docker volume ls -q --filter "label=com.docker.compose.project=$PROJECT"
+    docker network ls -q --filter "label=com.docker.compose.project=$PROJECT"; } 2>/dev/null
+}
+
+BACKEND_PORT=$(free_port)
+FAVORITES_PORT=$(free_port)
+FRONTEND_PORT=$(free_port)
+
+# The check's settings: the same playbook, pointed at this run's project, ports and images.
+FILES=(docker-compose.yml)
+case $MONGO_IMAGE in
+  goals-ci-secantusdb:*) FILES+=(docker/ci/compose.ci.yml) ;;  # no mongosh: its own healthcheck
+esac
+OVERRIDE=$EX_TMP/ex-12.override.yml
+{
+  echo "# the check's override: the images exercises/build-images.sh built (no build here),"
+  echo "# the MongoDB image of MONGO_IMAGE, and the course label on everything"
+  echo "services:"
+  for s in mongodb:"$MONGO_IMAGE" backend:"$BACKEND_IMAGE" favorites:"$FAVORITES_IMAGE" frontend:"$FRONTEND_IMAGE"; do
+    echo "  ${s%%:*}:"
+    echo "    image: ${s#*:}"
+    echo "    labels: [$EX_LABEL]"
+  done
+  echo "networks:"
+  echo "  goals-net: {labels: [$EX_LABEL]}"
+  echo "volumes:"
+  echo "  data: {labels: [$EX_LABEL]}"
+  echo "  logs: {labels: [$EX_LABEL]}"
+} >"$OVERRIDE"
+FILES+=("$OVERRIDE")
+
+# Never change the machine's Docker set-up from a check: the engine must be running already
+# (the service manager is not touched), and packages are installed only where Docker came
+# from the distribution's docker.io package and we are root (Docker CE / Desktop: left alone).
+DOCKER_INSTALL=false
+if [ "$(id -u)" = 0 ] && dpkg-query -W -f '${Status}' docker.io 2>/dev/null | grep -q 'ok installed'; then
+  DOCKER_INSTALL=true
+fi
+BECOME=false
+[ "$(id -u)" = 0 ] || BECOME=true
+VARS=$EX_TMP/ex-12-vars.yml
+{
+  echo "goals_project_name: $PROJECT"
+  echo "goals_project_dir: $EX_ROOT"
+  echo "goals_compose_files:"
+  for f in "${FILES[@]}"; do echo "  - $f"; done
+  echo "goals_compose_env:"
+  echo "  BACKEND_PORT: \"$BACKEND_PORT\""
+  echo "  FAVORITES_PORT: \"$FAVORITES_PORT\""
+  echo "  FRONTEND_PORT: \"$FRONTEND_PORT\""
+  echo "goals_state_dir: $EX_TMP/state"
+  echo "goals_wait_timeout: 180"
+  echo "docker_manage_service: false"
+  echo "docker_install: $DOCKER_INSTALL"
+  echo "goals_become: $BECOME"
+} >"$VARS"
+# safety net: whatever happens, the project goes (containers, network, volumes)
+track cmd docker compose -p "$PROJECT" down -v --remove-orphans --timeout 5
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
+cd "$ANSIBLE_DIR" || fatal "cannot cd to $ANSIBLE_DIR"
+# The play's long compose diff is cut by EX_MAX_LINES; show the end (the recap) too.
+show_tail() { printf '%s\n' "$OUT" | grep -v '^[-+@ ]' | tail -n "${1:-8}" | sed 's/^/    | /'; }
+
+step "the playbook, its inventory and the settings of this run"
+run ansible-playbook --version
+check_rc 0 "ansible-playbook runs (Debian's ansible-core)"
+run cat inventory
+check_out_contains "ansible_connection=local" "the inventory: this machine, no SSH"
+run cat "$VARS"
+say "docker_manage_service=false: dockerd here is not run by a service manager, and a check does not touch yours"
+say "docker_install=$DOCKER_INSTALL: only when Docker came from Debian's docker.io and we are root"
+
+step "ansible-playbook --syntax-check"
+run ansible-playbook -i inventory playbook.yml --syntax-check
+check_rc 0 "the playbook parses"
+check_out_contains "playbook: playbook.yml" "and names itself"
+
+step "dry run: --check --diff reports what would change, starts nothing"
+run ansible-playbook -i inventory playbook.yml --check --diff -e "@$VARS"
+show_tail 6
+check_rc 0 "the dry run succeeds"
+check_out_contains "would start: mongodb, backend, favorites, frontend" "it plans to start the four services"
+check_out_contains "+name: $PROJECT" "--diff shows the configuration that would be deployed"
+check_ne "$(recap changed)" 0 "the recap counts changes (would-be)"
+check_eq "$(recap failed)" 0 "nothing failed"
+check_eq "$(project_things | wc -l)" 0 "no container, network or volume of $PROJECT exists after it"
+check_true "and nothing was written (the recorded configuration does not exist)" -- test ! -e "$EX_TMP/state/$PROJECT.compose.yml"
+
+step "apply it to this machine"
+run ansible-playbook -i inventory playbook.yml -e "@$VARS"
+show_tail 8
+check_rc 0 "ansible-playbook applies the play"
+check_out_match "changed: \[localhost\]" "tasks report changes"
+check_out_contains "TASK [Stack | docker compose up --detach --wait]" "compose brought the stack up"
+check_eq "$(recap failed)" 0 "failed=0"
+check_ne "$(recap changed)" 0 "changed is not 0 (first run)"
+run docker compose -p "$PROJECT" ps --format '{{.Service}} {{.Status}}'
+check_eq "$(grep -c '(healthy)' <<<"$OUT")" 4 "the four services are up and healthy"
+run "${CURL[@]}" "http://localhost:$BACKEND_PORT/readyz"
+check_http 200 "the backend is ready (it reached MongoDB)"
+run "${CURL[@]}" -X POST -H 'Content-Type: application/json' -d '{"text":"ex-12 deployed by ansible"}' "http://localhost:$BACKEND_PORT/goals"
+check_http 201 "POST /goals stores a goal"
+GOAL_ID=$(sed -n 's/.*"id":"\([0-9a-f]\{24\}\)".*/\1/p' <<<"$OUT" | head -1)
+run "${CURL[@]}" "http://localhost:$BACKEND_PORT/goals"
+check_out_contains '"text":"ex-12 deployed by ansible"' "GET /goals returns it"
+run "${CURL[@]}" -X DELETE "http://localhost:$BACKEND_PORT/goals/$GOAL_ID"
+check_http 200 "DELETE /goals/$GOAL_ID"
+run "${CURL[@]}" -o /dev/null "http://localhost:$FRONTEND_PORT/"
+check_http 200 "the frontend answers on its port"
+run ls -l "$EX_TMP/state"
+check_out_contains "-rw-------" "the deployed configuration is recorded, readable by its owner only"
+
+step "apply it again: idempotent, nothing changes"
+run ansible-playbook -i inventory playbook.yml -e "@$VARS"
+show_tail 4
+check_rc 0 "the second run succeeds"
+check_eq "$(recap changed)" 0 "changed=0: the host is already as described"
+check_eq "$(recap failed)" 0 "failed=0"
+run ansible-playbook -i inventory playbook.yml --check --diff -e "@$VARS"
+show_tail 4
+check_eq "$(recap changed)" 0 "and a dry run now has nothing to do"
+
+step "goals_state=absent: tear it down (with the volumes)"
+run ansible-playbook -i inventory playbook.yml -e "@$VARS" -e goals_state=absent -e goals_remove_volumes=true
+show_tail 4
+check_rc 0 "the teardown succeeds"
+check_ne "$(recap changed)" 0 "it changed something (removed the stack)"
+check_eq "$(project_things | wc -l)" 0 "no container, network or volume of $PROJECT is left"
+check_true "the recorded configuration is gone" -- test ! -e "$EX_TMP/state/$PROJECT.compose.yml"
+run ansible-playbook -i inventory playbook.yml -e "@$VARS" -e goals_state=absent -e goals_remove_volumes=true
+show_tail 4
+check_eq "$(recap changed)" 0 "tearing down what is not there changes nothing"
