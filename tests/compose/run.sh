@@ -94,6 +94,13 @@ B=http://127.0.0.1:$BACKEND_PORT
 F=http://127.0.0.1:$FAVORITES_PORT
 W=http://127.0.0.1:$FRONTEND_PORT
 
+# wait_or_tick PID SECONDS: 0 when PID has ended (its status is left for `wait`), 1 after SECONDS
+wait_or_tick() {
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+
 # ==========================================================================================
 phase "preflight"
 docker info >/dev/null 2>&1 || fatal "a Docker engine answers (run scripts/docker-prepare.sh)"
@@ -106,7 +113,13 @@ docker rm -f "$CASE2_NAME" >/dev/null 2>&1
 
 phase "build (all images, cached stages reused)"
 t=$(now)
-compose build >"$TMP/build.log" 2>&1 || { tail -40 "$TMP/build.log"; fatal "compose build"; }
+# a cold build takes many minutes: a line of progress (the newest build step) every 30 s
+compose build --progress=plain >"$TMP/build.log" 2>&1 &
+BUILD_PID=$!
+while ! wait_or_tick "$BUILD_PID" 30; do
+  echo "  ... building ($(secs "$t") s): $(grep -E '^#[0-9]+ \[' "$TMP/build.log" | tail -1 | cut -c1-110)"
+done
+wait "$BUILD_PID" || { tail -40 "$TMP/build.log"; fatal "compose build"; }
 ok "compose build: $(secs "$t") s"
 
 phase "up -d --wait (offline profile: SWAPI stand-in)"
