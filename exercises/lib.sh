@@ -287,6 +287,19 @@ need_image() {
   done
 }
 
+# need_deb COMMAND PACKAGE: COMMAND must exist; else install PACKAGE with apt-get (root).
+need_deb() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "  installing Debian package $2 (apt-get), for the command $1"
+  local log=$EX_TMP/apt-$2.log
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "$2" >"$log" 2>&1 \
+    || { apt-get update -qq >>"$log" 2>&1 && apt-get install -y -qq --no-install-recommends "$2" >>"$log" 2>&1; }
+  command -v "$1" >/dev/null 2>&1 && return 0
+  tail -5 "$log" | sed 's/^/    /'
+  fatal "the command $1 is missing and the Debian package $2 could not be installed: run 'sudo apt-get install $2' and try again"
+}
+
 # free_port: a TCP port nobody listens on right now (host side).
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'

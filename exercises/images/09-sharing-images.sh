@@ -6,23 +6,11 @@
 # with users (htpasswd): push refused without `docker login`, accepted after, `docker logout`.
 # Two registries run as background processes of this check (its temp dir holds their config
 # and storage); `docker login` writes to a temporary DOCKER_CONFIG, never to ~/.docker.
-# Helper defined here (not in lib.sh): need_deb COMMAND PACKAGE (installs a Debian package).
+# need_deb (lib.sh) installs the Debian packages it needs when they are missing.
 . "$(dirname "$0")/../lib.sh"
 ex_begin 09 "sharing images: a registry, docker tag / push / pull / login"
 need_image "$BACKEND_IMAGE"
 
-# need_deb COMMAND PACKAGE: COMMAND must exist; else install PACKAGE with apt-get (root).
-need_deb() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  echo "  installing Debian package $2 (apt-get), for the command $1"
-  local log=$EX_TMP/apt-$2.log
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "$2" >"$log" 2>&1 \
-    || { apt-get update -qq >>"$log" 2>&1 && apt-get install -y -qq --no-install-recommends "$2" >>"$log" 2>&1; }
-  command -v "$1" >/dev/null 2>&1 && return 0
-  tail -5 "$log" | sed 's/^/    /'
-  fatal "the command $1 is missing and the Debian package $2 could not be installed: run 'sudo apt-get install $2' and try again"
-}
 need_deb docker-registry docker-registry
 need_deb htpasswd apache2-utils
 

@@ -6,7 +6,7 @@
 # trip); a second run changes nothing (changed=0), and so does a dry run then; goals_state=absent
 # tears it all down, twice without change. Compose project ex-12-goals, free host ports; the
 # engine's service is left alone (docker_manage_service=false); a trap tears down on failure.
-# Helper defined here (not in lib.sh): need_deb COMMAND PACKAGE (installs a Debian package).
+# need_deb (lib.sh) installs the Debian packages it needs when they are missing.
 . "$(dirname "$0")/../lib.sh"
 ex_begin 12 "infrastructure as code: an Ansible playbook runs the compose stack"
 need_image "$MONGO_IMAGE"
@@ -15,17 +15,6 @@ ANSIBLE_DIR=$EX_ROOT/infra/ansible
 ANSIBLE_DIR=$(cd "$ANSIBLE_DIR" && pwd) || fatal "infra/ansible/ is missing"
 PROJECT=$(ex_name goals)
 
-need_deb() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  echo "  installing Debian package $2 (apt-get), for the command $1"
-  local log=$EX_TMP/apt-$2.log
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "$2" >"$log" 2>&1 \
-    || { apt-get update -qq >>"$log" 2>&1 && apt-get install -y -qq --no-install-recommends "$2" >>"$log" 2>&1; }
-  command -v "$1" >/dev/null 2>&1 && return 0
-  tail -5 "$log" | sed 's/^/    /'
-  fatal "the command $1 is missing and the Debian package $2 could not be installed: run 'sudo apt-get install $2' and try again"
-}
 # ansible-core (1.3 MB download, ~9 s) has every module the playbook uses (ansible.builtin);
 # the full `ansible` package (17 MB, ~47 s) adds collections it does not need.
 need_deb ansible-playbook ansible-core
