@@ -306,6 +306,21 @@ pub async fn texts(client: &Client, css: &str) -> Vec<String> {
     out
 }
 
+/// Console entries that are errors or warnings (or speak of hydration), except the ones
+/// whose message contains one of `expected`.
+pub fn unexpected(entries: &[ConsoleEntry], expected: &[&str]) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| {
+            e.level == "SEVERE"
+                || e.level == "WARNING"
+                || e.message.to_lowercase().contains("hydrat")
+        })
+        .filter(|e| !expected.iter().any(|x| e.message.contains(x)))
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// Waits until the page's wasm has hydrated it (`.app[data-hydrated=true]`), then
 /// checks that hydration logged no error or warning. Returns the console entries it
 /// read (chromedriver hands each out once), so callers can keep checking them.
@@ -318,15 +333,7 @@ pub async fn wait_hydrated(client: &Client) -> Vec<ConsoleEntry> {
             .await
             .is_ok();
         console.extend(take_console(client).await);
-        let problems: Vec<String> = console
-            .iter()
-            .filter(|e| {
-                e.level == "SEVERE"
-                    || e.level == "WARNING"
-                    || e.message.to_lowercase().contains("hydrat")
-            })
-            .map(ToString::to_string)
-            .collect();
+        let problems = unexpected(&console, &[]);
         assert!(
             problems.is_empty(),
             "the browser console reports problems while the page hydrates:\n{}",

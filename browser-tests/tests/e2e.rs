@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use browser_tests::{
     build_bins, build_frontend, debug_bin, eventually, has_favorites_service, screenshot,
-    take_console, texts, userinfo_encode, wait_hydrated, ChromeDriver, ConsoleEntry,
+    take_console, texts, unexpected, userinfo_encode, wait_hydrated, ChromeDriver,
 };
 use fantoccini::{Client, Locator};
 use mongodb::bson::{doc, Document};
@@ -45,20 +45,6 @@ async fn goal_texts_in_api(backend: &ServiceProcess) -> Vec<String> {
         .expect("goals array")
         .iter()
         .map(|g| g["text"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
-/// Console entries that are errors or warnings, except the ones `expected` allows.
-fn unexpected(entries: &[ConsoleEntry], expected: &[&str]) -> Vec<String> {
-    entries
-        .iter()
-        .filter(|e| {
-            e.level == "SEVERE"
-                || e.level == "WARNING"
-                || e.message.to_lowercase().contains("hydrat")
-        })
-        .filter(|e| !expected.iter().any(|x| e.message.contains(x)))
-        .map(ToString::to_string)
         .collect()
 }
 

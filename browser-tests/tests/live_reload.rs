@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use browser_tests::{
-    build_bins, build_frontend, debug_bin, eventually, take_console, wait_hydrated, ChromeDriver,
-    ConsoleEntry,
+    build_bins, build_frontend, debug_bin, eventually, take_console, unexpected, wait_hydrated,
+    ChromeDriver,
 };
 use fantoccini::Client;
 use serde_json::Value;
@@ -55,18 +55,6 @@ fn stop(mut p: ServiceProcess) {
 /// A script's result, `None` while the page is navigating (the reload).
 async fn js(client: &Client, script: &str) -> Option<Value> {
     client.execute(script, vec![]).await.ok()
-}
-
-fn problems(entries: &[ConsoleEntry]) -> Vec<String> {
-    entries
-        .iter()
-        .filter(|e| {
-            e.level == "SEVERE"
-                || e.level == "WARNING"
-                || e.message.to_lowercase().contains("hydrat")
-        })
-        .map(ToString::to_string)
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,7 +106,7 @@ async fn the_open_page_reloads_after_a_new_server_starts_and_only_with_live_relo
         "the page must not reload while the server is down"
     );
     console.extend(take_console(&client).await);
-    let bad = problems(&console);
+    let bad = unexpected(&console, &[]);
     assert!(
         bad.is_empty(),
         "the browser console while the server is down:\n{}",
@@ -154,7 +142,7 @@ async fn the_open_page_reloads_after_a_new_server_starts_and_only_with_live_relo
         started.elapsed().as_secs_f64()
     );
     let console = wait_hydrated(&client).await;
-    let bad = problems(&console);
+    let bad = unexpected(&console, &[]);
     assert!(
         bad.is_empty(),
         "the browser console after the reload:\n{}",
