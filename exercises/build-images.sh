@@ -5,12 +5,12 @@
 #   goals-backend     docker/Dockerfile --target backend      (the goals API, port 80)
 #   goals-favorites   docker/Dockerfile --target favorites    (Star Wars favorites, port 3000)
 #   goals-swapi       docker/Dockerfile --target swapi        (offline SWAPI stand-in, port 8000)
-#   goals-frontend    docker/Dockerfile --target frontend     (the Leptos web app, port 3000; only when asked)
+#   goals-frontend    docker/Dockerfile --target frontend     (the Leptos web app, port 3000; exercises 11, 12)
 # The tags are the ones `docker compose build` gives the services (project name `goals`), and
 # the build arguments are the compose defaults, so both share one build cache.
 #   exercises/build-images.sh              build what is missing or out of date
 #   exercises/build-images.sh toolbox      just the toolbox (the only one some steps need)
-#   exercises/build-images.sh frontend     the frontend too (a few minutes cold: it compiles to wasm)
+#   exercises/build-images.sh frontend     just the frontend (a few minutes cold: it compiles to wasm)
 # Environment: EX_BUILD_QUIET=0 shows the build output (default: quiet, one line per image).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +44,7 @@ for w in "${want[@]}"; do
     backend|favorites|swapi|frontend) build "goals-$w" -f docker/Dockerfile --target "$w" . ;;
     all)
       build course-toolbox exercises/toolbox
-      for t in backend favorites swapi; do build "goals-$t" -f docker/Dockerfile --target "$t" .; done ;;
+      for t in backend favorites swapi frontend; do build "goals-$t" -f docker/Dockerfile --target "$t" .; done ;;
     *) echo "usage: $0 [toolbox|backend|favorites|swapi|frontend|all]..." >&2; exit 2 ;;
   esac
 done

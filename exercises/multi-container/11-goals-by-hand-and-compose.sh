@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Check of exercises/multi-container/11-goals-by-hand-and-compose.md: the goals app (MongoDB,
+# backend, frontend) started by hand as the course's multi-container module does it, then the
+# same with Docker Compose; the two compared; persistence across down/up, loss with down -v;
+# MongoDB's root user created only on an EMPTY data volume.
+#
+# Names: ex-11-* (containers, network, volumes); the compose project is ex-11-goals (its
+# containers ex-11-goals-*-1, network ex-11-goals_goals-net, volumes ex-11-goals_*), all
+# labelled course.exercise=1. The course's names (mongodb, goals-backend) are given as network
+# aliases on ex-11-goals-net, so the containers find each other by the course's names.
+. "$(dirname "$0")/../lib.sh"
+ex_begin 11 "the goals app by hand, then with Docker Compose"
+FRONTEND_IMAGE=${FRONTEND_IMAGE:-goals-frontend}
+need_image "$MONGO_IMAGE" "$BACKEND_IMAGE" "$FRONTEND_IMAGE" "$FAVORITES_IMAGE"
+cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT"
+
+NET=$(ex_name goals-net)
+DATA=$(ex_name data)
+DATA2=$(ex_name data-fresh)
+LOGS=$(ex_name logs)
+MONGO=$(ex_name mongodb)
+BACKEND=$(ex_name goals-backend)
+BACKEND_NEW=$(ex_name goals-backend-newpw)
+FRONTEND=$(ex_name goals-frontend)
+BPORT=$(free_port)
+BPORT_NEW=$(free_port)
+FPORT=$(free_port)
+PASSWORD=secret            # the course's demo password (env/mongo.env, env/backend.env)
+NEW_PASSWORD=changed-later
+MONGO_WAIT=${EX11_MONGO_WAIT:-90}
+
+# The backend's password, in a file the container reads as /app/.env (dotenv; read-only bind
+# mount): it does not appear in `docker inspect`, unlike -e values.
+SECRET_ENV=$EX_TMP/backend-secret.env
+printf 'MONGODB_PASSWORD=%s\n' "$PASSWORD" >"$SECRET_ENV"
+chmod 644 "$SECRET_ENV"   # the backend runs as user 65532: it must be able to read the file
+
+# compose: the project's file, the CI database image when MONGO_IMAGE is the stand-in, and this
+# exercise's override (image tags, labels); host ports from the environment.
+PROJECT=ex-11-goals
+FILES=(-f docker-compose.yml)
+case $MONGO_IMAGE in goals-ci-secantusdb:*) FILES+=(-f docker/ci/compose.ci.yml) ;; esac
+FILES+=(-f exercises/multi-container/ex11-compose/compose.override.yml)
+ABS_FILES=()
+for ((i = 1; i < ${#FILES[@]}; i += 2)); do ABS_FILES+=(-f "$EX_ROOT/${FILES[i]}"); done
+compose() { run docker compose -p "$PROJECT" "${FILES[@]}" "$@"; }
+export MONGO_IMAGE
+
+# backend_ready CONTAINER SECONDS: polls the backend's /readyz through its published port.
+readyz_url() { echo "http://localhost:$(docker port "$1" 80/tcp | head -1 | sed 's/.*://')/readyz"; }
+# env_keys CONTAINER: its environment variable names, sorted, one line.
+env_keys() { inspect '{{range .Config.Env}}{{println .}}{{end}}' "$1" | sed -n 's/=.*//p' | grep -v '^PATH$' | sort | tr '\n' ' '; }
+# mounts CONTAINER: "type destination" of each mount, sorted, one line (volume names differ).
+mounts() { inspect '{{range .Mounts}}{{.Type}}:{{.Destination}}{{println}}{{end}}' "$1" | sed '/^$/d' | sort | tr '\n' ' '; }
+# shellcheck disable=SC2016 # a Go template, not a shell expansion
+nets() { inspect '{{range $n, $v := .NetworkSettings.Networks}}{{$n}} {{end}}' "$1"; }
+volume_of() { inspect "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{.Name}}{{end}}{{end}}" "$1"; }
+
+# start_mongo VOLUME PASSWORD: the by-hand database (name mongodb on the network).
+start_mongo() {
+  run docker run -d --name "$MONGO" --network "$NET" --network-alias mongodb "${EX_LABEL_ARGS[@]}" \
+    -v "$1:/data/db" -e MONGO_INITDB_ROOT_USERNAME=root -e "MONGO_INITDB_ROOT_PASSWORD=$2" "$MONGO_IMAGE"
+  track container "$MONGO"
+  check_rc 0 "mongodb starts (volume $1, root password \"$2\")"
+}
+
+# ==========================================================================================
+step "by hand 1/4: a network and the database with a named data volume and a root user"
+run docker network create "${EX_LABEL_ARGS[@]}" "$NET"
+track network "$NET"
+check_rc 0 "docker network create"
+run docker volume create "${EX_LABEL_ARGS[@]}" "$DATA"
+track volume "$DATA"
+start_mongo "$DATA" "$PASSWORD"
+say "no -p: only containers on $NET reach the database, by the name mongodb"
+
+step "by hand 2/4: the backend: env, a logs volume, a read-only bind mount, a published port"
+run cat "$SECRET_ENV"
+run docker run -d --name "$BACKEND" --network "$NET" --network-alias goals-backend "${EX_LABEL_ARGS[@]}" \
+  -p "$BPORT:80" \
+  -e MONGODB_HOST=mongodb -e MONGODB_USERNAME=root -e MONGODB_AUTH_SOURCE=admin \
+  -v "$LOGS:/app/logs" \
+  -v "$SECRET_ENV:/app/.env:ro" \
+  "$BACKEND_IMAGE"
+track container "$BACKEND"
+track volume "$LOGS"
+check_rc 0 "the backend starts (it waits for the database by itself)"
+wait_http "http://localhost:$BPORT/readyz" 200 "$MONGO_WAIT"
+check_rc 0 "backend /readyz answers 200: it logged in to mongodb with root/$PASSWORD, authSource=admin"
+[ "$RC" = 0 ] || { run docker logs --tail 15 "$MONGO"; run docker logs --tail 15 "$BACKEND"; fatal "the backend never got ready"; }
+run "${CURL[@]}" -H 'Content-Type: application/json' -d '{"text":"Learn Docker by hand"}' "http://localhost:$BPORT/goals"
+check_http 201 "POST /goals saves a goal"
+run "${CURL[@]}" "http://localhost:$BPORT/goals"
+check_out_contains '"text":"Learn Docker by hand"' "GET /goals lists it"
+run docker run --rm --name "$(ex_name logs-reader)" "${EX_LABEL_ARGS[@]}" -v "$LOGS:/logs:ro" debian:bookworm-slim tail -n 2 /logs/access.log
+check_out_match '"POST /goals HTTP/1.1" 201' "the access log is in the logs volume (Apache combined format)"
+run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$BACKEND"
+check_out_lacks "MONGODB_PASSWORD" "the password is not in docker inspect: it came from the bind-mounted /app/.env"
+
+step "by hand 3/4: the frontend (server-side rendering reaches the backend by name)"
+run docker run -d --name "$FRONTEND" --network "$NET" "${EX_LABEL_ARGS[@]}" -p "$FPORT:3000" \
+  -e BACKEND_INTERNAL_URL=http://goals-backend -e "BACKEND_PUBLIC_URL=http://localhost:$BPORT" \
+  "$FRONTEND_IMAGE"
+track container "$FRONTEND"
+check_rc 0 "the frontend starts"
+wait_http "http://localhost:$FPORT/readyz" 200 ""
+run_quiet "${CURL[@]}" "http://localhost:$FPORT/"
+check_http 200 "GET / on the frontend"
+check_out_contains "Learn Docker by hand" "the page's HTML (rendered on the server) lists the goal"
+# What compose must match, recorded now (the by-hand stack goes before compose starts).
+HAND_BACKEND_ENV=$(env_keys "$BACKEND")
+HAND_FILE_KEYS=$(sed -n 's/=.*//p' "$SECRET_ENV" | tr '\n' ' ')
+HAND_BACKEND_MOUNTS=$(mounts "$BACKEND")
+HAND_MONGO_MOUNTS=$(mounts "$MONGO")
+HAND_MONGO_ENV=$(env_keys "$MONGO" | tr ' ' '\n' | grep '^MONGO_INITDB' | tr '\n' ' ')
+HAND_NETS="$(nets "$MONGO")/ $(nets "$BACKEND")/ $(nets "$FRONTEND")"
+
+step "by hand 4/4: the root user is created only on an EMPTY data volume"
+say "start mongodb again on the SAME volume, with another MONGO_INITDB_ROOT_PASSWORD"
+run docker rm -f "$MONGO"
+start_mongo "$DATA" "$NEW_PASSWORD"
+wait_http "http://localhost:$BPORT/readyz" 200 "$MONGO_WAIT"
+check_rc 0 "the OLD password still works: the backend with \"$PASSWORD\" is ready again"
+run "${CURL[@]}" "http://localhost:$BPORT/goals"
+check_out_contains '"text":"Learn Docker by hand"' "and the goal is still there (the data is in the volume)"
+run docker run -d --name "$BACKEND_NEW" --network "$NET" "${EX_LABEL_ARGS[@]}" -p "$BPORT_NEW:80" \
+  -e MONGODB_HOST=mongodb -e MONGODB_USERNAME=root -e "MONGODB_PASSWORD=$NEW_PASSWORD" "$BACKEND_IMAGE"
+track container "$BACKEND_NEW"
+wait_http "http://localhost:$BPORT_NEW/healthz" 200 ""
+run "${CURL[@]}" "http://localhost:$BPORT_NEW/readyz"
+check_http 503 "the NEW password is refused: a backend with \"$NEW_PASSWORD\" is not ready"
+# its log: the first attempt may still be running; look for at most 15 s
+for _ in $(seq 30); do docker logs "$BACKEND_NEW" 2>&1 | grep -q "authentication failed" && break; sleep 0.5; done
+run docker logs --tail 5 "$BACKEND_NEW"
+check_out_contains "authentication failed" "its log says why"
+say "mongodb saw a non-empty /data/db and skipped its init: the env var changed nothing"
+say "with an EMPTY volume the new password is used:"
+run docker rm -f "$MONGO"
+run docker volume create "${EX_LABEL_ARGS[@]}" "$DATA2"
+track volume "$DATA2"
+start_mongo "$DATA2" "$NEW_PASSWORD"
+wait_http "http://localhost:$BPORT_NEW/readyz" 200 "$MONGO_WAIT"
+check_rc 0 "on a fresh volume the backend with \"$NEW_PASSWORD\" gets ready"
+run "${CURL[@]}" "http://localhost:$BPORT_NEW/goals"
+check_out_contains '"goals":[]' "an empty database: the old goal lives in the other volume"
+run "${CURL[@]}" "http://localhost:$BPORT/readyz"
+check_http 503 "and now the old password is the refused one"
+
+step "by hand: clean up (the volumes stay until removed)"
+run docker rm -f "$FRONTEND" "$BACKEND" "$BACKEND_NEW" "$MONGO"
+check_rc 0 "docker rm -f the four containers"
+run docker network rm "$NET"
+check_rc 0 "docker network rm"
+run docker volume ls --filter "label=$EX_LABEL" --filter name=ex-11- --format '{{.Name}}'
+check_out_contains "$DATA" "the data volume survived the containers"
+run docker volume rm "$DATA" "$DATA2" "$LOGS"
+check_rc 0 "docker volume rm: the data is gone for good now"
+
+# ==========================================================================================
+step "compose: the same app from docker-compose.yml (project $PROJECT, free host ports)"
+export BACKEND_PORT=$BPORT FRONTEND_PORT=$FPORT FAVORITES_PORT
+FAVORITES_PORT=$(free_port)
+echo "${C_CMD}\$ export BACKEND_PORT=$BACKEND_PORT FRONTEND_PORT=$FRONTEND_PORT FAVORITES_PORT=$FAVORITES_PORT${C_OFF}"
+track cmd docker compose -p "$PROJECT" "${ABS_FILES[@]}" down -v --remove-orphans --timeout 5
+compose config --services
+check_rc 0 "the compose files are valid"
+check_out_contains backend "services: mongodb, backend, favorites, frontend"
+say "a cache hit when the sources did not change since exercises/build-images.sh (a real build otherwise)"
+EX_CMD_TIMEOUT=${EX11_BUILD_TIMEOUT:-900} compose build backend
+check_rc 0 "docker compose build backend (the build cache makes it quick)"
+EX_CMD_TIMEOUT=300 compose up -d --wait
+check_rc 0 "docker compose up -d --wait: network, volumes, containers, all healthy"
+[ "$RC" = 0 ] || { compose ps -a; compose logs --tail 20; fatal "the stack did not come up"; }
+compose ps --format '{{.Service}} {{.State}} {{.Health}}'
+check_out_match '^backend running healthy' "ps: backend running, healthy"
+check_out_match '^mongodb running healthy' "ps: mongodb running, healthy"
+check_out_match '^frontend running healthy' "ps: frontend running, healthy"
+run "${CURL[@]}" -H 'Content-Type: application/json' -d '{"text":"Learn Docker Compose"}' "http://localhost:$BPORT/goals"
+check_http 201 "POST /goals through the published backend port"
+run_quiet "${CURL[@]}" "http://localhost:$FPORT/"
+check_out_contains "Learn Docker Compose" "the frontend page lists it"
+compose logs --no-color --tail 5 backend
+check_out_contains "backend-1" "docker compose logs backend: the service's output, prefixed by its container"
+
+step "compose vs by hand: the same containers, network, volumes, env"
+C_BACKEND=$(docker compose -p "$PROJECT" "${FILES[@]}" ps -q backend)
+C_MONGO=$(docker compose -p "$PROJECT" "${FILES[@]}" ps -q mongodb)
+C_FRONTEND=$(docker compose -p "$PROJECT" "${FILES[@]}" ps -q frontend)
+run docker inspect -f '{{.Name}} {{range $n, $v := .NetworkSettings.Networks}}{{$n}} {{end}}{{range .Mounts}}{{.Type}}:{{.Name}}:{{.Destination}} {{end}}' "$C_MONGO" "$C_BACKEND" "$C_FRONTEND"
+COMPOSE_NETS="$(nets "$C_MONGO")/ $(nets "$C_BACKEND")/ $(nets "$C_FRONTEND")"
+check_eq "${COMPOSE_NETS//${PROJECT}_goals-net/goals-net}" "${HAND_NETS//$NET/goals-net}" \
+  "one network for the three, goals-net (compose prefixes the project: ${PROJECT}_goals-net)"
+check_eq "$(mounts "$C_MONGO")" "$HAND_MONGO_MOUNTS" "mongodb: the same mounts (a volume at /data/db)"
+check_eq "$(volume_of "$C_MONGO" /data/db)" "${PROJECT}_data" "compose's data volume is named ${PROJECT}_data"
+check_eq "$(mounts "$C_BACKEND" | sed 's/bind:\/app\/.env //')" "$(sed 's/bind:\/app\/.env //' <<<"$HAND_BACKEND_MOUNTS")" \
+  "backend: the same logs volume at /app/logs (by hand also the bind-mounted /app/.env)"
+COMPOSE_ENV=$(env_keys "$C_BACKEND")
+HAND_ALL=$(tr ' ' '\n' <<<"$HAND_BACKEND_ENV $HAND_FILE_KEYS" | sed '/^$/d' | sort -u | tr '\n' ' ')
+say "compose backend env: $COMPOSE_ENV"
+say "by hand: $HAND_BACKEND_ENV+ from /app/.env: $HAND_FILE_KEYS"
+check_eq "$COMPOSE_ENV" "$HAND_ALL" "backend: the same settings (env_file env/backend.env = -e ... + the .env file)"
+check_eq "$(env_keys "$C_MONGO" | tr ' ' '\n' | grep '^MONGO_INITDB' | tr '\n' ' ')" "$HAND_MONGO_ENV" \
+  "mongodb: the same MONGO_INITDB_ROOT_* (from env/mongo.env)"
+
+step "compose down keeps the volumes; up again: the data is still there"
+compose down --timeout 5
+check_rc 0 "docker compose down: containers and network removed"
+run docker ps -a --filter "label=com.docker.compose.project=$PROJECT" -q
+check_eq "$OUT" "" "no container of the project is left"
+run docker volume ls --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Name}}'
+check_out_contains "${PROJECT}_data" "the volumes stay (${PROJECT}_data, ${PROJECT}_logs)"
+EX_CMD_TIMEOUT=300 compose up -d --wait
+check_rc 0 "docker compose up -d --wait again"
+run "${CURL[@]}" "http://localhost:$BPORT/goals"
+check_out_contains '"text":"Learn Docker Compose"' "the goal survived down/up"
+
+step "compose down -v: the volumes, and the data, are gone"
+compose down -v --timeout 5
+check_rc 0 "docker compose down -v"
+run docker volume ls --filter "label=com.docker.compose.project=$PROJECT" --format '{{.Name}}'
+check_eq "$OUT" "" "no volume of the project is left"
+EX_CMD_TIMEOUT=300 compose up -d --wait
+check_rc 0 "up again, on new empty volumes"
+run "${CURL[@]}" "http://localhost:$BPORT/goals"
+check_out_contains '"goals":[]' "no goals: a new database (and a new root user, from env/mongo.env)"
+compose down -v --timeout 5
+check_rc 0 "docker compose down -v (the end)"
