@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project, in phases, printing how long each took:
 #   prepare    toolchain components, the MongoDB-compatible test server, Chromium
-#   lint       cargo fmt --check, cargo clippy -D warnings (workspace, frontend ssr + wasm)
+#   lint       cargo fmt --check, cargo clippy -D warnings (workspace with the frontend's ssr side,
+#              and the frontend's hydrate side for wasm32)
 #   build      the workspace, once (debug), and the frontend site (scripts/build-frontend.sh)
 #   test       cargo test --workspace: unit, API (real database), real processes, the
 #              browser test (headless Chromium against the real services)
@@ -49,19 +50,19 @@ p_prepare() {
 
 p_lint() {
   cargo fmt --all -- --check || { echo "cargo fmt: run 'cargo fmt --all'"; return 1; }
-  cargo clippy --workspace --all-targets --quiet -- -D warnings || return 1
-  cargo clippy -p frontend --features ssr --all-targets --quiet -- -D warnings || return 1
+  # the frontend with its server side (ssr) in the one workspace run: its server code and tests
+  cargo clippy --workspace --all-targets --features frontend/ssr --quiet -- -D warnings || return 1
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
   cargo clippy -p frontend --lib --target wasm32-unknown-unknown --features hydrate --quiet -- -D warnings
 }
 
 p_build() {
-  cargo build --workspace --all-targets --quiet || return 1
+  cargo build --workspace --all-targets --features frontend/ssr --quiet || return 1
   bash scripts/build-frontend.sh
 }
 
 p_test() {
-  cargo test --workspace --no-fail-fast
+  cargo test --workspace --features frontend/ssr --no-fail-fast
 }
 
 p_images() {

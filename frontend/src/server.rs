@@ -213,9 +213,21 @@ mod tests {
     use axum::body::Body;
     use tower::ServiceExt;
 
-    /// Leptos' server rendering hangs when two tests (two tokio runtimes) render pages
-    /// in one process at the same time: the tests that render take turns.
-    static RENDERING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    /// Every test that builds the app takes its turn on one shared runtime: building the app
+    /// (Leptos' route list, its executor) while another test renders a page made that render
+    /// hang now and then (about one run in ten, with the default parallel test threads).
+    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    static RENDERING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn rendering<F: std::future::Future>(test: F) -> F::Output {
+        let _turn = RENDERING.lock().unwrap_or_else(|e| e.into_inner());
+        RUNTIME.block_on(test)
+    }
 
     struct Site(PathBuf);
 
@@ -300,8 +312,12 @@ mod tests {
         assert_eq!(a.urls.css, b.urls.css);
     }
 
-    #[tokio::test]
-    async fn static_files_have_types_and_cache_headers() {
+    #[test]
+    fn static_files_have_types_and_cache_headers() {
+        rendering(static_files())
+    }
+
+    async fn static_files() {
         let site = Site::new();
         let assets = Assets::load(&site.0).unwrap();
         let app = app(&config(&site), assets.clone());
@@ -327,9 +343,12 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn live_reload_is_off_by_default_and_serves_the_boot_id_when_on() {
-        let _turn = RENDERING.lock().await;
+    #[test]
+    fn live_reload_is_off_by_default_and_serves_the_boot_id_when_on() {
+        rendering(live_reload_off_and_on())
+    }
+
+    async fn live_reload_off_and_on() {
         let site = Site::new();
         let off = app(&config(&site), Assets::load(&site.0).unwrap());
         let (_, _, html) = get(&off, "/").await;
@@ -363,17 +382,24 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn health_and_readiness_do_not_need_the_backend() {
+    #[test]
+    fn health_and_readiness_do_not_need_the_backend() {
+        rendering(health_and_readiness())
+    }
+
+    async fn health_and_readiness() {
         let site = Site::new();
         let app = app(&config(&site), Assets::load(&site.0).unwrap());
         assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
         assert_eq!(get(&app, "/readyz").await.0, StatusCode::OK);
     }
 
-    #[tokio::test]
-    async fn pages_render_on_the_server_with_a_readable_error_when_services_are_down() {
-        let _turn = RENDERING.lock().await;
+    #[test]
+    fn pages_render_on_the_server_with_a_readable_error_when_services_are_down() {
+        rendering(pages_render_with_services_down())
+    }
+
+    async fn pages_render_with_services_down() {
         let site = Site::new();
         let assets = Assets::load(&site.0).unwrap();
         let app = app(&config(&site), assets.clone());
