@@ -80,7 +80,7 @@ until [ "$(docker inspect -f '{{.State.Health.Status}}' "$(dc ps -q backend)" 2>
   if dc logs --no-color --tail 1 backend 2>/dev/null | grep -q 'Exit status: [1-9]'; then
     bad "the first build failed inside the container:"; dc logs --no-color --tail 30 backend | grep -v Compiling; break
   fi
-  [ $(( (SECONDS - t0) % 30 )) -ne 0 ] || say "  still building ($((SECONDS - t0)) s): $(dc logs --no-color --tail 1 backend 2>/dev/null | cut -c1-120)"
+  [ $(( (SECONDS - t0) % 30 )) -ne 0 ] || say "  still building ($((SECONDS - t0)) s): $(dc logs --no-color --tail 1 backend 2>/dev/null | sed "s/\x1b\[[0-9;]*[A-Za-z]//g" | cut -c1-120)"
   sleep 1
 done
 [ "$FAIL" -eq 0 ] && ok "backend healthy under cargo-watch after $((SECONDS - t0)) s"
@@ -125,7 +125,7 @@ wait_healthy() { # wait_healthy SERVICE LIMIT -> PASS/FAIL lines; shows the buil
     if dc logs --no-color --tail 1 "$svc" 2>/dev/null | grep -q 'Exit status: [1-9]'; then
       bad "the first build of $svc failed inside the container:"; dc logs --no-color --tail 30 "$svc" | grep -v Compiling; return 1
     fi
-    [ $(( (SECONDS - t0) % 30 )) -ne 0 ] || say "  still building ($((SECONDS - t0)) s): $(dc logs --no-color --tail 1 "$svc" 2>/dev/null | cut -c1-120)"
+    [ $(( (SECONDS - t0) % 30 )) -ne 0 ] || say "  still building ($((SECONDS - t0)) s): $(dc logs --no-color --tail 1 "$svc" 2>/dev/null | sed "s/\x1b\[[0-9;]*[A-Za-z]//g" | cut -c1-120)"
     sleep 1
   done
   ok "$svc healthy under cargo-watch after $((SECONDS - t0)) s"
