@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use test_support::{free_port, workspace_root, TempDir};
+use test_support::{free_port, shared_mongo, workspace_root, ServiceProcess, TempDir};
 
 /// Where the screenshots go: `test-artifacts/` at the workspace root.
 pub fn artifacts_dir() -> PathBuf {
@@ -112,6 +112,23 @@ pub fn build_bins(packages: &[&str]) {
 }
 
 /// Whether the workspace has the favorites service (its binaries are then required).
+/// The goals backend (debug build) as a real process on a free port, on database `db` of
+/// the MongoDB test server, ready; with the directory of its access log (removed on drop).
+pub fn start_backend(db: &str) -> (ServiceProcess, TempDir) {
+    let mongo = shared_mongo();
+    let logs = TempDir::new("browser-backend-logs");
+    let port = free_port();
+    let mut env = mongo.service_env();
+    env.extend([
+        ("MONGODB_DATABASE".to_owned(), db.to_owned()),
+        ("LOG_DIR".to_owned(), logs.path().display().to_string()),
+        ("PORT".to_owned(), port.to_string()),
+    ]);
+    let mut backend = ServiceProcess::spawn(debug_bin("backend"), port, &env);
+    backend.wait_ready();
+    (backend, logs)
+}
+
 pub fn has_favorites_service() -> bool {
     workspace_root().join("favorites/Cargo.toml").is_file()
 }

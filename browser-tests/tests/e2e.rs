@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use browser_tests::{
     build_bins, build_frontend, debug_bin, eventually, has_favorites_service, screenshot,
-    take_console, texts, unexpected, userinfo_encode, wait_hydrated, ChromeDriver,
+    start_backend, take_console, texts, unexpected, userinfo_encode, wait_hydrated, ChromeDriver,
 };
 use fantoccini::{Client, Locator};
 use mongodb::bson::{doc, Document};
 use serde_json::Value;
-use test_support::{free_port, shared_mongo, ServiceProcess, TempDir};
+use test_support::{free_port, shared_mongo, ServiceProcess};
 
 const SEEDED: &str = "Seeded goal, straight from the database";
 const TYPED: &str = "Typed into the browser form";
@@ -98,16 +98,8 @@ async fn goals_and_favorites_work_in_a_real_browser() {
         .expect("ObjectId")
         .to_hex();
 
-    let logs = TempDir::new("e2e-backend-logs");
-    let backend_port = free_port();
-    let mut backend_env = mongo.service_env();
-    backend_env.extend(env(&[
-        ("MONGODB_DATABASE", &goals_db),
-        ("LOG_DIR", &logs.path().display().to_string()),
-        ("PORT", &backend_port.to_string()),
-    ]));
-    let mut backend = ServiceProcess::spawn(debug_bin("backend"), backend_port, &backend_env);
-    backend.wait_ready();
+    let (backend, logs) = start_backend(&goals_db);
+    let backend_port = backend.port;
 
     let mut _swapi = None;
     let mut favorites = None;

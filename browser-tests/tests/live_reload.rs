@@ -10,12 +10,12 @@
 use std::time::{Duration, Instant};
 
 use browser_tests::{
-    build_bins, build_frontend, debug_bin, eventually, take_console, unexpected, wait_hydrated,
-    ChromeDriver,
+    build_bins, build_frontend, debug_bin, eventually, start_backend, take_console, unexpected,
+    wait_hydrated, ChromeDriver,
 };
 use fantoccini::Client;
 use serde_json::Value;
-use test_support::{free_port, shared_mongo, ServiceProcess, TempDir};
+use test_support::{free_port, shared_mongo, ServiceProcess};
 
 /// How soon the page must have reloaded once the new server answers.
 const RELOAD_WITHIN: Duration = Duration::from_secs(5);
@@ -63,17 +63,8 @@ async fn the_open_page_reloads_after_a_new_server_starts_and_only_with_live_relo
     build_frontend();
     build_bins(&["backend"]);
 
-    let mongo = shared_mongo();
-    let logs = TempDir::new("live-reload-backend-logs");
-    let backend_port = free_port();
-    let mut backend_env = mongo.service_env();
-    backend_env.extend([
-        ("MONGODB_DATABASE".to_owned(), mongo.fresh_db("live-reload")),
-        ("LOG_DIR".to_owned(), logs.path().display().to_string()),
-        ("PORT".to_owned(), backend_port.to_string()),
-    ]);
-    let mut backend = ServiceProcess::spawn(debug_bin("backend"), backend_port, &backend_env);
-    backend.wait_ready();
+    let (backend, _logs) = start_backend(&shared_mongo().fresh_db("live-reload"));
+    let backend_port = backend.port;
 
     let port = free_port();
     let page = format!("http://localhost:{port}/");

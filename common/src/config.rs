@@ -105,6 +105,22 @@ impl Env {
         }
     }
 
+    /// An on/off switch: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (any case);
+    /// off when unset or empty.
+    pub fn switch(&self, var: &'static str) -> Result<bool, ConfigError> {
+        match self.get(var)? {
+            None => Ok(false),
+            Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError::new(
+                    var,
+                    format!("{raw:?} is not an on/off value (1/0, true/false, yes/no, on/off)"),
+                )),
+            },
+        }
+    }
+
     /// A TCP port number, 1 to 65535.
     pub fn port_or(&self, var: &'static str, default: u16) -> Result<u16, ConfigError> {
         let port: u16 = self.parse_or(var, default, "a port number (1-65535)")?;

@@ -44,23 +44,9 @@ FILES=(docker-compose.yml)
 case $MONGO_IMAGE in
   goals-ci-secantusdb:*) FILES+=(docker/ci/compose.ci.yml) ;;  # no mongosh: its own healthcheck
 esac
-OVERRIDE=$EX_TMP/ex-12.override.yml
-{
-  echo "# the check's override: the images exercises/build-images.sh built (no build here),"
-  echo "# the MongoDB image of MONGO_IMAGE, and the course label on everything"
-  echo "services:"
-  for s in mongodb:"$MONGO_IMAGE" backend:"$BACKEND_IMAGE" favorites:"$FAVORITES_IMAGE" frontend:"$FRONTEND_IMAGE"; do
-    echo "  ${s%%:*}:"
-    echo "    image: ${s#*:}"
-    echo "    labels: [$EX_LABEL]"
-  done
-  echo "networks:"
-  echo "  goals-net: {labels: [$EX_LABEL]}"
-  echo "volumes:"
-  echo "  data: {labels: [$EX_LABEL]}"
-  echo "  logs: {labels: [$EX_LABEL]}"
-} >"$OVERRIDE"
-FILES+=("$OVERRIDE")
+# the exercises' override (shared with 11): the images exercises/build-images.sh built (no
+# build here), the MongoDB image of MONGO_IMAGE, and the course label on everything
+FILES+=(exercises/multi-container/compose.exercise.yml)
 
 # Never change the machine's Docker set-up from a check: the engine must be running already
 # (the service manager is not touched), and packages are installed only where Docker came
@@ -81,6 +67,7 @@ VARS=$EX_TMP/ex-12-vars.yml
   echo "  BACKEND_PORT: \"$BACKEND_PORT\""
   echo "  FAVORITES_PORT: \"$FAVORITES_PORT\""
   echo "  FRONTEND_PORT: \"$FRONTEND_PORT\""
+  echo "  MONGO_IMAGE: \"$MONGO_IMAGE\""
   echo "goals_state_dir: $EX_TMP/state"
   echo "goals_wait_timeout: 180"
   echo "docker_manage_service: false"

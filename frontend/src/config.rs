@@ -44,24 +44,8 @@ impl Config {
                 favorites_ssr: http_url(env, "FAVORITES_INTERNAL_URL", "http://favorites:3000")?,
                 favorites_browser: http_url(env, "FAVORITES_PUBLIC_URL", "http://localhost:3001")?,
             },
-            live_reload: switch(env, "LIVE_RELOAD")?,
+            live_reload: env.switch("LIVE_RELOAD")?,
         })
-    }
-}
-
-/// An on/off switch: `1`, `true`, `yes`, `on` or `0`, `false`, `no`, `off` (any case);
-/// off when unset or empty.
-pub fn switch(env: &Env, var: &'static str) -> Result<bool, ConfigError> {
-    match env.get(var)? {
-        None => Ok(false),
-        Some(raw) => match raw.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" => Ok(false),
-            _ => Err(ConfigError::new(
-                var,
-                format!("{raw:?} is not an on/off value (1/0, true/false, yes/no, on/off)"),
-            )),
-        },
     }
 }
 
