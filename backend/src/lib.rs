@@ -7,13 +7,13 @@ pub mod store;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 use common::access_log::{self, AccessLog};
-use mongodb::{Client, Database};
+use common::Db;
 
 pub use config::Config;
 
 /// The whole HTTP app: goals routes, health, CORS, limits and the access log.
-pub fn app(client: Client, db: &Database, log: AccessLog) -> Router {
-    common::http::finish(routes::routes(store::GoalStore::new(db)), client)
+pub fn app(db: Db, log: AccessLog) -> Router {
+    common::http::finish(routes::routes(store::GoalStore::new(&db)), db)
         .layer(from_fn_with_state(log, access_log::record))
 }
 
@@ -21,17 +21,17 @@ pub fn app(client: Client, db: &Database, log: AccessLog) -> Router {
 pub async fn run(config: Config) -> Result<(), String> {
     let log = AccessLog::open(&config.log_dir, "LOG_DIR")
         .map_err(|e| format!("configuration error: {e}"))?;
-    let (client, db) = config
+    let db = config
         .mongo
-        .connect()
+        .connect_db()
         .await
         .map_err(|e| format!("configuration error: {e}"))?;
     tracing::info!(
         mongodb = %config.mongo.describe(),
-        database = db.name(),
+        database = db.database().name(),
         access_log = %log.path().display(),
         "goals backend starting"
     );
-    common::mongo::watch(client.clone(), config.mongo.describe());
-    common::server::serve(app(client, &db, log), config.port).await
+    common::mongo::watch(db.clone(), config.mongo.describe());
+    common::server::serve(app(db, log), config.port).await
 }

@@ -1,9 +1,10 @@
 //! The goals API, compatible with the course's React client.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
+use common::extract::Path;
 use common::{ApiError, JsonBody};
 use mongodb::bson::oid::ObjectId;
 use serde::Serialize;

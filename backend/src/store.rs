@@ -1,55 +1,133 @@
 //! Goals in MongoDB: `{_id: ObjectId, text}` in collection `goals`, the shape the
-//! course's Node version wrote, so its data reads back.
+//! course's Node version wrote, so its data reads back. Every call goes through
+//! [`Db`] (bounded, runs to completion).
 
+use common::db::{id_text, OddDocuments};
+use common::{Db, DbError};
 use futures_util::TryStreamExt;
-use mongodb::bson::{doc, oid::ObjectId};
-use mongodb::options::FindOptions;
-use mongodb::{Collection, Database};
+use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
+use mongodb::Collection;
 use serde::{Deserialize, Serialize};
 
+pub const COLLECTION: &str = "goals";
+
+/// A stored goal.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct GoalDoc {
     #[serde(rename = "_id")]
     pub id: ObjectId,
-    #[serde(default)]
     pub text: String,
+}
+
+impl GoalDoc {
+    /// Reads a stored document: `_id` must be an ObjectId and `text` a string
+    /// (a missing `text` reads as empty, as before); anything else is odd.
+    pub fn from_raw(doc: &RawDocument) -> Result<Self, String> {
+        let id = doc
+            .get_object_id("_id")
+            .map_err(|_| "_id is not an ObjectId".to_owned())?;
+        let text = match doc.get("text") {
+            Ok(None) => String::new(),
+            Ok(Some(value)) => value
+                .as_str()
+                .ok_or_else(|| format!("text is a {:?}, not a string", value.element_type()))?
+                .to_owned(),
+            Err(e) => return Err(format!("text cannot be read: {e}")),
+        };
+        Ok(Self { id, text })
+    }
 }
 
 #[derive(Clone)]
 pub struct GoalStore {
+    db: Db,
     goals: Collection<GoalDoc>,
+    raw: Collection<RawDocumentBuf>,
+    odd: OddDocuments,
 }
 
 impl GoalStore {
-    pub fn new(db: &Database) -> Self {
+    pub fn new(db: &Db) -> Self {
         Self {
-            goals: db.collection("goals"),
+            db: db.clone(),
+            goals: db.database().collection(COLLECTION),
+            raw: db.database().collection(COLLECTION),
+            odd: OddDocuments::default(),
         }
     }
 
-    /// All goals in insertion order (`_id` ascending).
-    pub async fn list(&self) -> mongodb::error::Result<Vec<GoalDoc>> {
-        let options = FindOptions::builder().sort(doc! { "_id": 1 }).build();
-        self.goals
-            .find(doc! {})
-            .with_options(options)
-            .await?
-            .try_collect()
-            .await
+    /// All goals in insertion order (`_id` ascending). A document that cannot be read
+    /// as a goal is left out and logged (once) with its id.
+    pub async fn list(&self) -> Result<Vec<GoalDoc>, DbError> {
+        let raw = self.raw.clone();
+        let docs: Vec<RawDocumentBuf> = self
+            .db
+            .run(async move {
+                raw.find(doc! {})
+                    .sort(doc! { "_id": 1 })
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        Ok(docs
+            .iter()
+            .filter_map(|doc| match GoalDoc::from_raw(doc) {
+                Ok(goal) => Some(goal),
+                Err(why) => {
+                    self.odd.report(COLLECTION, &id_text(doc), &why);
+                    None
+                }
+            })
+            .collect())
     }
 
-    pub async fn insert(&self, text: String) -> mongodb::error::Result<GoalDoc> {
+    /// Stores a new goal; its id is made here, so the answer can carry it.
+    pub async fn insert(&self, text: String) -> Result<GoalDoc, DbError> {
         let goal = GoalDoc {
             id: ObjectId::new(),
             text,
         };
-        self.goals.insert_one(&goal).await?;
+        let goals = self.goals.clone();
+        let stored = goal.clone();
+        self.db
+            .run(async move { goals.insert_one(&stored).await })
+            .await?;
         Ok(goal)
     }
 
     /// `true` when a goal was deleted, `false` when there was none with that id.
-    pub async fn delete(&self, id: ObjectId) -> mongodb::error::Result<bool> {
-        let result = self.goals.delete_one(doc! { "_id": id }).await?;
+    pub async fn delete(&self, id: ObjectId) -> Result<bool, DbError> {
+        let goals = self.goals.clone();
+        let result = self
+            .db
+            .run(async move { goals.delete_one(doc! { "_id": id }).await })
+            .await?;
         Ok(result.deleted_count == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mongodb::bson::rawdoc;
+
+    #[test]
+    fn reads_goals_and_names_what_is_odd() {
+        let id = ObjectId::new();
+        let ok = GoalDoc::from_raw(&rawdoc! { "_id": id, "text": "x", "__v": 0 }).unwrap();
+        assert_eq!(
+            ok,
+            GoalDoc {
+                id,
+                text: "x".into()
+            }
+        );
+        let missing = GoalDoc::from_raw(&rawdoc! { "_id": id }).unwrap();
+        assert_eq!(missing.text, "");
+        let e = GoalDoc::from_raw(&rawdoc! { "_id": id, "text": 42 }).unwrap_err();
+        assert!(e.contains("text is a Int32"), "{e}");
+        let e = GoalDoc::from_raw(&rawdoc! { "_id": "abc", "text": "x" }).unwrap_err();
+        assert!(e.contains("_id"), "{e}");
     }
 }

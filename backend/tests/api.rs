@@ -482,3 +482,46 @@ async fn unreachable_database_answers_503_within_the_driver_timeout() {
     let (status, _) = app.get("/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+/// Shared rejection handling is tested in `common`; this proves it is mounted here.
+#[tokio::test]
+async fn an_undecodable_id_is_a_json_400() {
+    let app = app().await;
+    let (status, headers, body) = app
+        .call_raw(Request::delete("/goals/%FF").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers["content-type"], "application/json");
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("UTF-8"),
+        "{body}"
+    );
+}
+
+/// A goal written by another program with a `text` that is not a string (or an `_id`
+/// that is not an ObjectId) is left out of the list; the other goals are listed.
+#[tokio::test]
+async fn an_odd_stored_document_never_takes_the_list_down() {
+    let app = app().await;
+    app.post_json("/goals", r#"{"text":"first"}"#).await;
+    let goals = app.inspect.collection::<mongodb::bson::Document>("goals");
+    goals
+        .insert_one(doc! { "_id": ObjectId::new(), "text": 42 })
+        .await
+        .unwrap();
+    goals
+        .insert_one(doc! { "_id": ObjectId::new(), "text": { "nested": true } })
+        .await
+        .unwrap();
+    goals
+        .insert_one(doc! { "_id": "not-an-object-id", "text": "odd id" })
+        .await
+        .unwrap();
+    app.post_json("/goals", r#"{"text":"last"}"#).await;
+    let (status, body) = app.get("/goals").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(texts(&body), ["first", "last"]);
+    // nothing stored was touched
+    assert_eq!(app.stored().await.len(), 5);
+}

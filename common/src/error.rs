@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::db::DbError;
 use crate::mongo;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +41,17 @@ impl ApiError {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.")
     }
 
+    /// 503 `Database unavailable.`
+    pub fn unavailable() -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE)
+    }
+
     /// A database error: 503 when the database is down or refuses us, 500 otherwise.
     /// The cause is logged here; the client gets a message without internals.
     pub fn database(err: mongodb::error::Error) -> Self {
         if mongo::is_unavailable(&err) {
             tracing::warn!(error = %mongo::first_line(&err), "database unavailable");
-            Self::new(StatusCode::SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE)
+            Self::unavailable()
         } else {
             tracing::error!(error = %err, "database error");
             Self::internal()
@@ -56,6 +62,18 @@ impl ApiError {
 impl From<mongodb::error::Error> for ApiError {
     fn from(err: mongodb::error::Error) -> Self {
         Self::database(err)
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Driver(e) => Self::database(e),
+            DbError::Busy => {
+                tracing::warn!(error = %err, "database unavailable");
+                Self::unavailable()
+            }
+        }
     }
 }
 

@@ -5,13 +5,15 @@
 
 pub mod access_log;
 pub mod config;
+pub mod db;
 pub mod error;
+pub mod extract;
 pub mod http;
-pub mod json;
 pub mod mongo;
 pub mod server;
 
 pub use config::{ConfigError, Env};
+pub use db::{Db, DbError};
 pub use error::ApiError;
-pub use json::JsonBody;
+pub use extract::JsonBody;
 pub use mongo::MongoConfig;

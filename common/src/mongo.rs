@@ -14,6 +14,7 @@ use mongodb::options::{ClientOptions, Credential, ServerAddress};
 use mongodb::Client;
 
 use crate::config::{ConfigError, Env};
+use crate::db::{Db, DbError};
 
 /// Server selection and connect timeouts: no request waits longer than this for the database.
 pub const DRIVER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -178,6 +179,14 @@ impl MongoConfig {
         Ok(options)
     }
 
+    /// A [`Db`] (client, database, operation limits) for a service. The driver
+    /// connects lazily, so this works while the server is still down.
+    pub async fn connect_db(&self) -> Result<Db, ConfigError> {
+        let pool_size = self.client_options().await?.max_pool_size;
+        let (client, database) = self.connect().await?;
+        Ok(Db::new(client, database, pool_size))
+    }
+
     /// A client and the database to use. The driver connects lazily, so this works
     /// while the server is still down; requests fail fast (3 s) until it is up.
     pub async fn connect(&self) -> Result<(Client, mongodb::Database), ConfigError> {
@@ -205,11 +214,14 @@ pub async fn ping(client: &Client) -> Result<(), MongoError> {
 /// Logs the database's state as it changes (reachable, unreachable and why), checking
 /// every 2 s in the background, so a wrong password or a database that is not up yet
 /// shows as one clear line rather than as failing requests only.
-pub fn watch(client: Client, target: String) {
+pub fn watch(db: Db, target: String) {
     tokio::spawn(async move {
         let mut last: Option<Result<(), String>> = None;
         loop {
-            let now = ping(&client).await.map_err(|e| explain(&e));
+            let now = db.ping().await.map_err(|e| match e {
+                DbError::Driver(e) => explain(&e),
+                busy => busy.to_string(),
+            });
             if last.as_ref() != Some(&now) {
                 match &now {
                     Ok(()) => tracing::info!(mongodb = %target, "database reachable: ready"),

@@ -1,14 +1,21 @@
 //! Starting and stopping a service: the `healthcheck` mode, one-line start-up
 //! errors, tracing, and serving with graceful shutdown on SIGTERM/SIGINT.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
 
 use crate::config::{load_dotenv, ConfigError, Env};
 
@@ -185,45 +192,83 @@ pub async fn serve(router: Router, port: u16) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, "listening");
-    serve_until(listener, router, stop, SHUTDOWN_GRACE)
+    serve_until(listener, router, stop, Limits::default())
         .await
         .map_err(|e| format!("server error: {e}"))
 }
 
-/// Serves on `listener` until `stop` resolves, then drains for at most `grace`.
+/// The time limits of a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// How long a client may take to send a request's head (request line and headers),
+    /// counted from when the server starts reading it; also how long a kept-alive
+    /// connection may stay idle. Then the connection is closed (slowloris).
+    pub header_read: Duration,
+    /// How long in-flight requests may run on after a stop signal.
+    pub grace: Duration,
+}
+
+/// [`Limits::header_read`] of the services: 10 s.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read: HEADER_READ_TIMEOUT,
+            grace: SHUTDOWN_GRACE,
+        }
+    }
+}
+
+/// Serves HTTP/1.1 on `listener` until `stop` resolves, then stops accepting, closes
+/// idle connections, and lets in-flight requests finish for at most `limits.grace`.
+/// Each request carries the client's address as [`ConnectInfo`] (the access log's).
 pub async fn serve_until(
     listener: TcpListener,
     router: Router,
     stop: impl Future<Output = ()> + Send + 'static,
-    grace: Duration,
+    limits: Limits,
 ) -> std::io::Result<()> {
-    let (tx, mut rx) = tokio::sync::watch::channel(false);
-    let server = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = rx.wait_for(|stopping| *stopping).await;
-    });
-    let mut server = tokio::spawn(server.into_future());
-    tokio::select! {
-        done = &mut server => return done.map_err(std::io::Error::other)?,
-        () = stop => {}
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read);
+    tokio::pin!(stop);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // e.g. too many open files: wait a little rather than spin
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(remote));
+            router.clone().oneshot(req.map(Body::new))
+        });
+        let conn = http.serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%remote, error = %e, "connection ended with an error");
+            }
+        });
     }
+    drop(listener);
     tracing::info!("stop signal received: finishing in-flight requests");
-    let _ = tx.send(true);
-    match tokio::time::timeout(grace, &mut server).await {
-        Ok(done) => {
-            tracing::info!("stopped");
-            done.map_err(std::io::Error::other)?
-        }
-        Err(_) => {
-            tracing::warn!(
-                grace_secs = grace.as_secs(),
-                "requests still running after the grace period: stopping anyway"
-            );
-            server.abort();
-            Ok(())
-        }
+    match tokio::time::timeout(limits.grace, graceful.shutdown()).await {
+        Ok(()) => tracing::info!("stopped"),
+        Err(_) => tracing::warn!(
+            grace_secs = limits.grace.as_secs(),
+            "requests still running after the grace period: stopping anyway"
+        ),
     }
+    Ok(())
 }

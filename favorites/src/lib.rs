@@ -8,30 +8,30 @@ pub mod swapi;
 pub mod swapi_standin;
 
 use axum::Router;
-use mongodb::{Client, Database};
+use common::Db;
 
 pub use config::Config;
 
 /// The whole HTTP app: favorites and SWAPI routes, health, CORS and limits.
-pub fn app(client: Client, db: &Database, swapi: swapi::Swapi) -> Router {
-    common::http::finish(routes::routes(store::FavoriteStore::new(db), swapi), client)
+pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
+    common::http::finish(routes::routes(store::FavoriteStore::new(&db), swapi), db)
 }
 
 /// Runs the service until SIGTERM/SIGINT.
 pub async fn run(config: Config) -> Result<(), String> {
-    let (client, db) = config
+    let db = config
         .mongo
-        .connect()
+        .connect_db()
         .await
         .map_err(|e| format!("configuration error: {e}"))?;
     let swapi = swapi::Swapi::new(&config.swapi)?;
     tracing::info!(
         mongodb = %config.mongo.describe(),
-        database = db.name(),
+        database = db.database().name(),
         swapi = swapi.base_url(),
         swapi_timeout_ms = config.swapi.timeout.as_millis() as u64,
         "favorites service starting"
     );
-    common::mongo::watch(client.clone(), config.mongo.describe());
-    common::server::serve(app(client, &db, swapi), config.port).await
+    common::mongo::watch(db.clone(), config.mongo.describe());
+    common::server::serve(app(db, swapi), config.port).await
 }

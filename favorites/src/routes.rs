@@ -4,9 +4,11 @@
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{delete, get};
 use axum::{Json, Router};
+use common::extract::Path;
 use common::{ApiError, JsonBody};
+use mongodb::bson::oid::ObjectId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -17,6 +19,8 @@ pub const BAD_TYPE: &str = r#""type" should be "movie" or "character"!"#;
 pub const BAD_NAME: &str = r#""name" should be a non-empty string!"#;
 pub const BAD_URL: &str = r#""url" should be a non-empty string!"#;
 pub const EXISTS: &str = "Favorite exists already!";
+pub const BAD_ID: &str = "Invalid favorite id.";
+pub const NOT_FOUND: &str = "Favorite not found.";
 pub const BAD_PAGE: &str = r#""page" should be a positive whole number!"#;
 
 #[derive(Debug, Serialize)]
@@ -48,6 +52,14 @@ struct FavoriteList {
 struct Saved {
     message: &'static str,
     favorite: Favorite,
+    /// Present while stored duplicate names keep the unique index from being made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    message: &'static str,
 }
 
 #[derive(Serialize)]
@@ -63,6 +75,7 @@ struct People {
 pub fn routes(store: FavoriteStore, swapi: Swapi) -> Router {
     let favorites = Router::new()
         .route("/favorites", get(list_favorites).post(save_favorite))
+        .route("/favorites/{id}", delete(delete_favorite))
         .with_state(store);
     let swapi = Router::new()
         .route("/movies", get(movies))
@@ -96,10 +109,26 @@ async fn save_favorite(
                 Json(Saved {
                     message: "Favorite saved!",
                     favorite: favorite.into(),
+                    warning: store.warning(),
                 }),
             ))
         }
         Inserted::NameTaken => Err(ApiError::new(StatusCode::CONFLICT, EXISTS)),
+    }
+}
+
+async fn delete_favorite(
+    State(store): State<FavoriteStore>,
+    Path(id): Path<String>,
+) -> Result<Json<Message>, ApiError> {
+    let id = ObjectId::parse_str(&id).map_err(|_| ApiError::bad_request(BAD_ID))?;
+    if store.delete(id).await? {
+        tracing::info!(%id, "favorite deleted");
+        Ok(Json(Message {
+            message: "Deleted favorite!",
+        }))
+    } else {
+        Err(ApiError::not_found(NOT_FOUND))
     }
 }
 

@@ -1,95 +1,251 @@
 //! Favorites in MongoDB: `{_id: ObjectId, name, type, url}` in collection `favorites`,
 //! the shape the course's Node version wrote, with a unique index on `name` so that a
-//! name is saved once even when two requests race.
+//! name is saved once even when two requests race. Every call goes through [`Db`].
+//!
+//! Data written by the course's check-then-save Node version can already hold one name
+//! twice; then the index cannot be made. Saves go on (see [`FavoriteStore::insert`]),
+//! readiness carries [`DUPLICATES_WARNING`], and the log says so once.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use common::db::{id_text, OddDocuments};
+use common::{Db, DbError};
 use futures_util::TryStreamExt;
-use mongodb::bson::{doc, oid::ObjectId};
+use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
 use mongodb::error::{ErrorKind, WriteFailure};
-use mongodb::options::{FindOptions, IndexOptions};
-use mongodb::{Collection, Database, IndexModel};
+use mongodb::options::IndexOptions;
+use mongodb::{Collection, IndexModel};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
 pub const COLLECTION: &str = "favorites";
 pub const NAME_INDEX: &str = "name_unique";
 
+/// What readiness and a save's answer say while stored duplicates block the index.
+pub const DUPLICATES_WARNING: &str = "The favorites collection holds the same name more than once, so the unique index on \"name\" cannot be made: this service refuses duplicates itself, which is safe with one replica only. Remove the duplicates (see the README, \"Favorites: duplicate names\"); the index is made by itself then.";
+
+/// How often, while duplicates are stored, a save tries to make the index again.
+const INDEX_RETRY: Duration = Duration::from_secs(5);
+
 /// MongoDB's duplicate key error code.
 const DUPLICATE_KEY: i32 = 11000;
 
+/// A stored favorite.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FavoriteDoc {
     #[serde(rename = "_id")]
     pub id: ObjectId,
-    #[serde(default)]
     pub name: String,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default)]
     pub url: String,
+}
+
+impl FavoriteDoc {
+    /// Reads a stored document: `_id` an ObjectId, `name`, `type` and `url` strings
+    /// (missing ones read as empty, as before); anything else is odd.
+    pub fn from_raw(doc: &RawDocument) -> Result<Self, String> {
+        let id = doc
+            .get_object_id("_id")
+            .map_err(|_| "_id is not an ObjectId".to_owned())?;
+        let field = |key: &str| -> Result<String, String> {
+            match doc.get(key) {
+                Ok(None) => Ok(String::new()),
+                Ok(Some(value)) => value
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("{key} is a {:?}, not a string", value.element_type())),
+                Err(e) => Err(format!("{key} cannot be read: {e}")),
+            }
+        };
+        Ok(Self {
+            id,
+            name: field("name")?,
+            kind: field("type")?,
+            url: field("url")?,
+        })
+    }
 }
 
 /// What `insert` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted {
     Saved(FavoriteDoc),
-    /// A favorite of that name exists already (the unique index said so).
+    /// A favorite of that name exists already.
     NameTaken,
+}
+
+/// Whether the unique index on `name` exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Uniqueness {
+    /// The index exists: the server refuses a second copy of a name.
+    Index,
+    /// Stored duplicates block the index: this process checks before it saves.
+    Checked,
 }
 
 #[derive(Clone)]
 pub struct FavoriteStore {
+    db: Db,
     favorites: Collection<FavoriteDoc>,
+    raw: Collection<RawDocumentBuf>,
+    odd: OddDocuments,
     /// Set once the unique index is known to exist. Made lazily, before the first
     /// insert, because the database may be down when the service starts.
     name_index: Arc<OnceCell<()>>,
+    /// While duplicates block the index: when making it was last tried.
+    blocked_since: Arc<Mutex<Option<Instant>>>,
+    /// Checked saves take turns, so two saves of one name in this process store one.
+    checked_saves: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl FavoriteStore {
-    pub fn new(db: &Database) -> Self {
+    pub fn new(db: &Db) -> Self {
         Self {
-            favorites: db.collection(COLLECTION),
+            db: db.clone(),
+            favorites: db.database().collection(COLLECTION),
+            raw: db.database().collection(COLLECTION),
+            odd: OddDocuments::default(),
             name_index: Arc::new(OnceCell::new()),
+            blocked_since: Arc::default(),
+            checked_saves: Arc::default(),
         }
     }
 
-    /// All favorites in insertion order (`_id` ascending).
-    pub async fn list(&self) -> mongodb::error::Result<Vec<FavoriteDoc>> {
-        let options = FindOptions::builder().sort(doc! { "_id": 1 }).build();
-        self.favorites
-            .find(doc! {})
-            .with_options(options)
-            .await?
-            .try_collect()
-            .await
+    /// All favorites in insertion order (`_id` ascending). A document that cannot be
+    /// read as a favorite is left out and logged (once) with its id.
+    pub async fn list(&self) -> Result<Vec<FavoriteDoc>, DbError> {
+        let raw = self.raw.clone();
+        let docs: Vec<RawDocumentBuf> = self
+            .db
+            .run(async move {
+                raw.find(doc! {})
+                    .sort(doc! { "_id": 1 })
+                    .await?
+                    .try_collect()
+                    .await
+            })
+            .await?;
+        Ok(docs
+            .iter()
+            .filter_map(|doc| match FavoriteDoc::from_raw(doc) {
+                Ok(f) => Some(f),
+                Err(why) => {
+                    self.odd.report(COLLECTION, &id_text(doc), &why);
+                    None
+                }
+            })
+            .collect())
     }
 
+    /// Saves a favorite unless its name is taken. With the unique index, the server
+    /// decides (two racing saves of one name store one). While stored duplicates block
+    /// the index, this process looks the name up first, one save at a time.
     pub async fn insert(
         &self,
         name: String,
         kind: String,
         url: String,
-    ) -> mongodb::error::Result<Inserted> {
-        self.ensure_name_index().await?;
+    ) -> Result<Inserted, DbError> {
         let favorite = FavoriteDoc {
             id: ObjectId::new(),
             name,
             kind,
             url,
         };
-        match self.favorites.insert_one(&favorite).await {
-            Ok(_) => Ok(Inserted::Saved(favorite)),
-            Err(e) if is_duplicate_key(&e) => Ok(Inserted::NameTaken),
+        match self.uniqueness().await? {
+            Uniqueness::Index => {
+                let favorites = self.favorites.clone();
+                let doc = favorite.clone();
+                match self
+                    .db
+                    .run(async move { favorites.insert_one(&doc).await })
+                    .await
+                {
+                    Ok(_) => Ok(Inserted::Saved(favorite)),
+                    Err(DbError::Driver(e)) if is_duplicate_key(&e) => Ok(Inserted::NameTaken),
+                    Err(e) => Err(e),
+                }
+            }
+            Uniqueness::Checked => {
+                let _turn = self.checked_saves.lock().await;
+                let favorites = self.favorites.clone();
+                let doc = favorite.clone();
+                let saved = self
+                    .db
+                    .run(async move {
+                        if favorites
+                            .find_one(doc! { "name": &doc.name })
+                            .await?
+                            .is_some()
+                        {
+                            return Ok(false);
+                        }
+                        favorites.insert_one(&doc).await.map(|_| true)
+                    })
+                    .await?;
+                Ok(if saved {
+                    Inserted::Saved(favorite)
+                } else {
+                    Inserted::NameTaken
+                })
+            }
+        }
+    }
+
+    /// `true` when a favorite was deleted, `false` when there was none with that id.
+    pub async fn delete(&self, id: ObjectId) -> Result<bool, DbError> {
+        let favorites = self.favorites.clone();
+        let result = self
+            .db
+            .run(async move { favorites.delete_one(doc! { "_id": id }).await })
+            .await?;
+        Ok(result.deleted_count == 1)
+    }
+
+    /// The warning a save's answer carries, while stored duplicates block the index.
+    pub fn warning(&self) -> Option<&'static str> {
+        let blocked = self.blocked_since.lock().unwrap_or_else(|p| p.into_inner());
+        blocked.is_some().then_some(DUPLICATES_WARNING)
+    }
+
+    async fn uniqueness(&self) -> Result<Uniqueness, DbError> {
+        if self.name_index.initialized() {
+            return Ok(Uniqueness::Index);
+        }
+        {
+            let blocked = self.blocked_since.lock().unwrap_or_else(|p| p.into_inner());
+            if blocked.is_some_and(|since| since.elapsed() < INDEX_RETRY) {
+                return Ok(Uniqueness::Checked);
+            }
+        }
+        match self.ensure_name_index().await {
+            Ok(()) => Ok(Uniqueness::Index),
+            Err(DbError::Driver(e)) if is_duplicate_key(&e) => {
+                let first = self
+                    .blocked_since
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .replace(Instant::now())
+                    .is_none();
+                if first {
+                    tracing::error!(error = %common::mongo::first_line(&e), "{DUPLICATES_WARNING}");
+                    self.db
+                        .set_warning("favorites-duplicates", DUPLICATES_WARNING);
+                }
+                Ok(Uniqueness::Checked)
+            }
             Err(e) => Err(e),
         }
     }
 
     /// Creates the unique index on `name` once per process (creating an existing index
-    /// is a no-op for the server). A failure is not remembered: the next insert retries.
-    pub async fn ensure_name_index(&self) -> mongodb::error::Result<()> {
+    /// is a no-op for the server). A failure is not remembered: a later save retries.
+    pub async fn ensure_name_index(&self) -> Result<(), DbError> {
         self.name_index
             .get_or_try_init(|| async {
+                let favorites = self.favorites.clone();
                 let index = IndexModel::builder()
                     .keys(doc! { "name": 1 })
                     .options(
@@ -99,15 +255,21 @@ impl FavoriteStore {
                             .build(),
                     )
                     .build();
-                self.favorites.create_index(index).await.map_err(|e| {
-                    if is_duplicate_key(&e) {
-                        tracing::error!(
-                            error = %e,
-                            "the favorites collection holds duplicate names: the unique index cannot be made; remove the duplicates"
-                        );
-                    }
-                    e
-                })?;
+                self.db
+                    .run(async move { favorites.create_index(index).await })
+                    .await?;
+                let was_blocked = self
+                    .blocked_since
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take()
+                    .is_some();
+                if was_blocked {
+                    self.db.clear_warning("favorites-duplicates");
+                    tracing::info!(
+                        "the duplicate names are gone: the unique index on name is made"
+                    );
+                }
                 tracing::info!(
                     collection = COLLECTION,
                     index = NAME_INDEX,

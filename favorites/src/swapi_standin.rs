@@ -232,15 +232,15 @@ pub fn app(catalog: Catalog, public_url: Option<String>) -> Router {
         .route("/api/{kind}/{id}/", get(item))
         .with_state(state);
     let ok = || async { Json(json!({ "status": "ok" })) };
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(ok))
         .route("/readyz", get(ok))
         .merge(api)
         .fallback(|| async { Detail::not_found() })
         .method_not_allowed_fallback(|| async {
             Detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
-        })
-        .layer(common::http::cors())
+        });
+    common::http::json_layers(router)
 }
 
 async fn root(State(state): State<AppState>, Base(base): Base) -> Json<Value> {

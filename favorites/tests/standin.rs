@@ -255,3 +255,17 @@ fn configuration_errors_stop_with_one_line_naming_the_variable() {
         );
     }
 }
+
+/// The shared rejection handling (tested in `common`) is mounted in the stand-in too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undecodable_path_is_a_json_400() {
+    let s = standin(&[]);
+    let res = client().get(s.url("/api/films/%FF/")).send().await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("UTF-8"),
+        "{body}"
+    );
+}

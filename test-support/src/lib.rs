@@ -4,6 +4,7 @@
 //!
 //! No mock of the database anywhere: every test talks to a real wire-protocol server.
 
+pub mod load;
 pub mod mongo;
 pub mod process;
 pub mod router;

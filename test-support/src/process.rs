@@ -199,3 +199,25 @@ pub fn run_to_end(
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (out.status, text)
 }
+
+/// A client that opens a connection to 127.0.0.1:`port` and sends half a request line
+/// is cut off by the server within its 10 s header-read timeout (slowloris); panics
+/// otherwise. Returns when it was cut off.
+pub fn assert_slow_headers_cut_off(port: u16) -> Duration {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let t0 = Instant::now();
+    s.write_all(b"GET /healthz HT").unwrap();
+    let mut buf = Vec::new();
+    let read = s.read_to_end(&mut buf);
+    let after = t0.elapsed();
+    assert!(
+        read.is_ok() || after < Duration::from_secs(29),
+        "the server kept a half-sent request open for {after:?}"
+    );
+    assert!(
+        after >= Duration::from_secs(8) && after < Duration::from_secs(15),
+        "a half-sent request was cut off after {after:?} (expected about 10 s)"
+    );
+    after
+}

@@ -33,12 +33,12 @@ pub async fn app() -> TestApp {
 pub async fn app_with_env(vars: Vec<(String, String)>, db_name: &str) -> TestApp {
     let env = Env::from_pairs(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let config = backend::Config::from_env(&env).expect("config");
-    let (client, db) = config.mongo.connect().await.expect("client");
+    let db = config.mongo.connect_db().await.expect("client");
     let logs = TempDir::new("goals-logs");
     let log = AccessLog::open(logs.path(), "LOG_DIR").expect("log");
     TestApp {
-        api: RouterClient::new(backend::app(client, &db, log)),
-        db,
+        api: RouterClient::new(backend::app(db.clone(), log)),
+        db: db.database().clone(),
         inspect: shared_mongo().client().database(db_name),
         logs,
     }
@@ -75,7 +75,10 @@ impl TestApp {
             listener,
             router,
             std::future::pending(),
-            Duration::from_secs(1),
+            common::server::Limits {
+                grace: Duration::from_secs(1),
+                ..Default::default()
+            },
         ));
         addr
     }

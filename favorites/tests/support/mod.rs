@@ -79,11 +79,11 @@ pub async fn app() -> TestApp {
 pub async fn app_with_env(pairs: &[(&str, &str)], db_name: &str) -> TestApp {
     let config =
         favorites::Config::from_env(&Env::from_pairs(pairs.iter().copied())).expect("config");
-    let (client, db) = config.mongo.connect().await.expect("client");
-    assert_eq!(db.name(), db_name);
+    let db = config.mongo.connect_db().await.expect("client");
+    assert_eq!(db.database().name(), db_name);
     let swapi = favorites::swapi::Swapi::new(&config.swapi).expect("swapi client");
     TestApp {
-        api: RouterClient::new(favorites::app(client, &db, swapi)),
+        api: RouterClient::new(favorites::app(db, swapi)),
         inspect: shared_mongo().client().database(db_name),
     }
 }
