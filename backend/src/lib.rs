@@ -13,7 +13,12 @@ pub use config::Config;
 
 /// The whole HTTP app: goals routes, health, CORS, limits and the access log.
 pub fn app(db: Db, log: AccessLog) -> Router {
-    common::http::finish(routes::routes(store::GoalStore::new(&db)), db)
+    common::http::finish(
+        routes::routes(store::GoalStore::new(&db)),
+        db,
+        "Course goals API",
+        "The goals backend of the course's multi-container app (compatible with its React client). Every error is {\"message\": \"...\"}.",
+    )
         .layer(from_fn_with_state(log, access_log::record))
 }
 

@@ -2,20 +2,26 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use common::extract::Path;
+use common::openapi::{responses, ErrorBody};
 use common::{ApiError, JsonBody};
 use mongodb::bson::oid::ObjectId;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::store::{GoalDoc, GoalStore};
 
 pub const MAX_GOAL_CHARS: usize = 1000;
 
-#[derive(Debug, Serialize)]
+/// A goal as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Goal {
+    /// The stored ObjectId, 24 hex digits.
+    #[schema(pattern = "^[0-9a-f]{24}$")]
     pub id: String,
     pub text: String,
 }
@@ -29,34 +35,70 @@ impl From<GoalDoc> for Goal {
     }
 }
 
-#[derive(Serialize)]
-struct GoalList {
+/// `GET /goals`: every goal, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct GoalList {
     goals: Vec<Goal>,
 }
 
-#[derive(Serialize)]
-struct Saved {
+/// `POST /goals`'s body. Any other field is ignored.
+#[derive(ToSchema)]
+#[allow(dead_code)] // a schema only: the handler reads the JSON itself, to answer 422
+pub struct NewGoal {
+    /// Not blank, at most 1000 characters; stored trimmed.
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]"
+    )]
+    text: String,
+}
+
+/// `POST /goals`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct Saved {
+    #[schema(example = "Goal saved")]
     message: &'static str,
     goal: Goal,
 }
 
-#[derive(Serialize)]
-struct Message {
+/// A message alone, e.g. `{"message": "Deleted goal!"}`.
+#[derive(Serialize, ToSchema)]
+pub struct Message {
     message: &'static str,
 }
 
-pub fn routes(store: GoalStore) -> Router {
-    Router::new()
-        .route("/goals", get(list_goals).post(add_goal))
-        .route("/goals/{id}", delete(delete_goal))
+/// The goals routes, documented.
+pub fn routes(store: GoalStore) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(list_goals, add_goal))
+        .routes(routes!(delete_goal))
         .with_state(store)
 }
 
+/// Every goal, in insertion order (`_id` ascending). A stored document that is not a
+/// goal (another program wrote it) is left out and logged.
+#[utoipa::path(get, path = "/goals", tag = "goals",
+    responses(
+        (status = 200, description = "Every goal, oldest first", body = GoalList),
+        (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
+    ))]
 async fn list_goals(State(store): State<GoalStore>) -> Result<Json<GoalList>, ApiError> {
     let goals = store.list().await?.into_iter().map(Goal::from).collect();
     Ok(Json(GoalList { goals }))
 }
 
+/// Saves a goal; its text is stored trimmed.
+#[utoipa::path(post, path = "/goals", tag = "goals",
+    request_body(content = NewGoal, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Saved", body = Saved),
+        (status = 400, description = responses::MALFORMED, body = ErrorBody),
+        (status = 413, description = responses::TOO_LARGE, body = ErrorBody),
+        (status = 415, description = responses::NOT_JSON, body = ErrorBody),
+        (status = 422, description = "`Invalid goal text.`: text missing, not a string, blank, or over 1000 characters", body = ErrorBody),
+        (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
+    ))]
 async fn add_goal(
     State(store): State<GoalStore>,
     JsonBody(body): JsonBody<Value>,
@@ -73,22 +115,34 @@ async fn add_goal(
     ))
 }
 
-/// `text` must be a string that is not blank, at most 1000 characters once trimmed.
+/// `text` must be a string of at most 1000 characters that is not blank; it is
+/// returned trimmed.
 fn goal_text(body: &Value) -> Result<String, ApiError> {
     let text = body
         .get("text")
         .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::unprocessable("Invalid goal text."))?;
     if text.chars().count() > MAX_GOAL_CHARS {
         return Err(ApiError::unprocessable(format!(
             "Invalid goal text: at most {MAX_GOAL_CHARS} characters."
         )));
     }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::unprocessable("Invalid goal text."));
+    }
     Ok(text.to_owned())
 }
 
+/// Deletes one goal.
+#[utoipa::path(delete, path = "/goals/{id}", tag = "goals",
+    params(("id" = String, Path, description = "The goal's id", pattern = "^[0-9a-fA-F]{24}$")),
+    responses(
+        (status = 200, description = "`Deleted goal!`", body = Message),
+        (status = 400, description = "`Invalid goal id.`: not 24 hex digits", body = ErrorBody),
+        (status = 404, description = "`Goal not found.`", body = ErrorBody),
+        (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
+    ))]
 async fn delete_goal(
     State(store): State<GoalStore>,
     Path(id): Path<String>,

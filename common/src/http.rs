@@ -1,4 +1,5 @@
-//! HTTP pieces every JSON service mounts: CORS, JSON 404/405, health and readiness,
+//! HTTP pieces every JSON service mounts: CORS, JSON 404/405, health and readiness
+//! with the OpenAPI description ([`crate::openapi`]),
 //! the body limit (with oversized bodies read and discarded so the client gets its 413),
 //! every error answer as the JSON `{"message"}` envelope, and request tracing.
 
@@ -6,20 +7,22 @@ use std::time::Duration;
 
 use axum::body::HttpBody;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::json;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+use utoipa_axum::router::OpenApiRouter;
+
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::extract::too_large_message;
+use crate::openapi::serve_description;
 
 /// Largest request body the services accept: 16 KiB.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -40,41 +43,12 @@ pub fn cors() -> CorsLayer {
         .allow_headers([header::CONTENT_TYPE])
 }
 
-/// `/healthz` (the process serves) and `/readyz` (MongoDB answers a ping through the
-/// readiness slot of [`Db`]; `warnings` lists what works but needs an operator).
-pub fn health_routes(db: Db) -> Router {
-    Router::new()
-        .route(
-            "/healthz",
-            get(|| async { Json(json!({ "status": "ok" })) }),
-        )
-        .route("/readyz", get(readyz))
-        .with_state(db)
-}
-
-async fn readyz(State(db): State<Db>) -> Response {
-    match db.ping().await {
-        Ok(()) => {
-            let warnings = db.warnings();
-            if warnings.is_empty() {
-                Json(json!({ "status": "ready" })).into_response()
-            } else {
-                Json(json!({ "status": "ready", "warnings": warnings })).into_response()
-            }
-        }
-        Err(e) => {
-            tracing::debug!(error = %e, "not ready");
-            ApiError::unavailable().into_response()
-        }
-    }
-}
-
-/// Wraps a service's routes with what every JSON service has: health routes, JSON 404
-/// and 405, the body limit, JSON error answers, CORS and request tracing.
-pub fn finish(routes: Router, db: Db) -> Router {
+/// Wraps a service's documented routes with what every JSON service has: health
+/// routes, `GET /openapi.json` (headed by `title` and `description`), JSON 404 and 405,
+/// the body limit, JSON error answers, CORS and request tracing.
+pub fn finish(routes: OpenApiRouter, db: Db, title: &str, description: &str) -> Router {
     json_layers(
-        routes
-            .merge(health_routes(db))
+        serve_description(routes, db, title, description)
             .fallback(|| async { ApiError::not_found("Not found.") })
             .method_not_allowed_fallback(|| async {
                 ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod mongo;
+pub mod openapi;
 pub mod server;
 
 pub use config::{ConfigError, Env};

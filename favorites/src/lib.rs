@@ -14,7 +14,12 @@ pub use config::Config;
 
 /// The whole HTTP app: favorites and SWAPI routes, health, CORS and limits.
 pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
-    common::http::finish(routes::routes(store::FavoriteStore::new(&db), swapi), db)
+    common::http::finish(
+        routes::routes(store::FavoriteStore::new(&db), swapi),
+        db,
+        "Star Wars favorites API",
+        "The favorites service of the course's multi-container app: saved favorites in MongoDB, and SWAPI's films and people passed through. Every error is {\"message\": \"...\"}.",
+    )
 }
 
 /// Runs the service until SIGTERM/SIGINT.

@@ -4,13 +4,16 @@
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use axum::Json;
 use common::extract::Path;
+use common::openapi::{responses, ErrorBody};
 use common::{ApiError, JsonBody};
 use mongodb::bson::oid::ObjectId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::store::{FavoriteDoc, FavoriteStore, Inserted};
 use crate::swapi::{Resource, Swapi};
@@ -23,10 +26,14 @@ pub const BAD_ID: &str = "Invalid favorite id.";
 pub const NOT_FOUND: &str = "Favorite not found.";
 pub const BAD_PAGE: &str = r#""page" should be a positive whole number!"#;
 
-#[derive(Debug, Serialize)]
+/// A favorite as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Favorite {
+    /// The stored ObjectId, 24 hex digits.
+    #[schema(pattern = "^[0-9a-f]{24}$")]
     pub id: String,
     pub name: String,
+    /// `movie` or `character` (favorites stored by another program may hold other text).
     #[serde(rename = "type")]
     pub kind: String,
     pub url: String,
@@ -43,13 +50,45 @@ impl From<FavoriteDoc> for Favorite {
     }
 }
 
-#[derive(Serialize)]
-struct FavoriteList {
+/// `GET /favorites`: every saved favorite, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct FavoriteList {
     favorites: Vec<Favorite>,
 }
 
-#[derive(Serialize)]
-struct Saved {
+/// The kinds of favorite.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // a schema only: the handler reads the JSON itself, to answer 422
+pub enum FavoriteType {
+    Movie,
+    Character,
+}
+
+/// `POST /favorites`'s body. Any other field is ignored.
+#[derive(ToSchema)]
+#[allow(dead_code)] // a schema only: the handler reads the JSON itself, to answer 422
+pub struct NewFavoriteBody {
+    /// Not blank; stored trimmed; unique.
+    #[schema(
+        min_length = 1,
+        pattern = "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]"
+    )]
+    name: String,
+    #[schema(rename = "type")]
+    kind: FavoriteType,
+    /// Not blank; stored trimmed.
+    #[schema(
+        min_length = 1,
+        pattern = "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]"
+    )]
+    url: String,
+}
+
+/// `POST /favorites`'s answer.
+#[derive(Serialize, ToSchema)]
+pub struct Saved {
+    #[schema(example = "Favorite saved!")]
     message: &'static str,
     favorite: Favorite,
     /// Present while stored duplicate names keep the unique index from being made.
@@ -57,33 +96,48 @@ struct Saved {
     warning: Option<&'static str>,
 }
 
-#[derive(Serialize)]
-struct Message {
+/// A message alone, e.g. `{"message": "Deleted favorite!"}`.
+#[derive(Serialize, ToSchema)]
+pub struct Message {
     message: &'static str,
 }
 
-#[derive(Serialize)]
-struct Movies {
+/// `GET /movies`: SWAPI's `/films/` answer, unchanged.
+#[derive(Serialize, ToSchema)]
+pub struct Movies {
+    /// `{"count", "next", "previous", "results"}` as SWAPI sends it.
+    #[schema(value_type = Object)]
     movies: Value,
 }
 
-#[derive(Serialize)]
-struct People {
+/// `GET /people`: SWAPI's `/people/` answer, unchanged.
+#[derive(Serialize, ToSchema)]
+pub struct People {
+    /// `{"count", "next", "previous", "results"}` as SWAPI sends it.
+    #[schema(value_type = Object)]
     people: Value,
 }
 
-pub fn routes(store: FavoriteStore, swapi: Swapi) -> Router {
-    let favorites = Router::new()
-        .route("/favorites", get(list_favorites).post(save_favorite))
-        .route("/favorites/{id}", delete(delete_favorite))
+/// The favorites and SWAPI routes, documented.
+pub fn routes(store: FavoriteStore, swapi: Swapi) -> OpenApiRouter {
+    let favorites = OpenApiRouter::new()
+        .routes(routes!(list_favorites, save_favorite))
+        .routes(routes!(delete_favorite))
         .with_state(store);
-    let swapi = Router::new()
-        .route("/movies", get(movies))
-        .route("/people", get(people))
+    let swapi = OpenApiRouter::new()
+        .routes(routes!(movies))
+        .routes(routes!(people))
         .with_state(swapi);
     favorites.merge(swapi)
 }
 
+/// Every saved favorite, in insertion order. A stored document that is not a favorite
+/// (another program wrote it) is left out and logged.
+#[utoipa::path(get, path = "/favorites", tag = "favorites",
+    responses(
+        (status = 200, description = "Every favorite, oldest first", body = FavoriteList),
+        (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
+    ))]
 async fn list_favorites(
     State(store): State<FavoriteStore>,
 ) -> Result<Json<FavoriteList>, ApiError> {
@@ -96,6 +150,18 @@ async fn list_favorites(
     Ok(Json(FavoriteList { favorites }))
 }
 
+/// Saves a favorite, unless one of that name is saved already.
+#[utoipa::path(post, path = "/favorites", tag = "favorites",
+    request_body(content = NewFavoriteBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Saved", body = Saved),
+        (status = 400, description = responses::MALFORMED, body = ErrorBody),
+        (status = 409, description = "`Favorite exists already!`", body = ErrorBody),
+        (status = 413, description = responses::TOO_LARGE, body = ErrorBody),
+        (status = 415, description = responses::NOT_JSON, body = ErrorBody),
+        (status = 422, description = "`type` not `movie` or `character`, or `name` or `url` missing, not a string or blank", body = ErrorBody),
+        (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
+    ))]
 async fn save_favorite(
     State(store): State<FavoriteStore>,
     JsonBody(body): JsonBody<Value>,
@@ -117,6 +183,15 @@ async fn save_favorite(
     }
 }
 
+/// Deletes one favorite.
+#[utoipa::path(delete, path = "/favorites/{id}", tag = "favorites",
+    params(("id" = String, Path, description = "The favorite's id", pattern = "^[0-9a-fA-F]{24}$")),
+    responses(
+        (status = 200, description = "`Deleted favorite!`", body = Message),
+        (status = 400, description = "`Invalid favorite id.`: not 24 hex digits", body = ErrorBody),
+        (status = 404, description = "`Favorite not found.`", body = ErrorBody),
+        (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
+    ))]
 async fn delete_favorite(
     State(store): State<FavoriteStore>,
     Path(id): Path<String>,
@@ -188,11 +263,31 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
     }
 }
 
+/// SWAPI's films, passed through.
+#[utoipa::path(get, path = "/movies", tag = "swapi",
+    params(("page" = Option<u32>, Query, description = "A page of SWAPI's list, from 1", minimum = 1)),
+    responses(
+        (status = 200, description = "SWAPI's answer, unchanged", body = Movies),
+        (status = 400, description = "`page` is not a whole number from 1", body = ErrorBody),
+        (status = 404, description = "`No such page.`", body = ErrorBody),
+        (status = 502, description = "SWAPI answered an error or something that is not JSON, or cannot be reached", body = ErrorBody),
+        (status = 504, description = "SWAPI did not answer within `SWAPI_TIMEOUT_MS`", body = ErrorBody),
+    ))]
 async fn movies(State(swapi): State<Swapi>, Page(page): Page) -> Result<Json<Movies>, ApiError> {
     let movies = swapi.list(Resource::Films, page).await?;
     Ok(Json(Movies { movies }))
 }
 
+/// SWAPI's people, passed through, a page at a time.
+#[utoipa::path(get, path = "/people", tag = "swapi",
+    params(("page" = Option<u32>, Query, description = "A page of SWAPI's list, from 1", minimum = 1)),
+    responses(
+        (status = 200, description = "SWAPI's answer, unchanged", body = People),
+        (status = 400, description = "`page` is not a whole number from 1", body = ErrorBody),
+        (status = 404, description = "`No such page.`", body = ErrorBody),
+        (status = 502, description = "SWAPI answered an error or something that is not JSON, or cannot be reached", body = ErrorBody),
+        (status = 504, description = "SWAPI did not answer within `SWAPI_TIMEOUT_MS`", body = ErrorBody),
+    ))]
 async fn people(State(swapi): State<Swapi>, Page(page): Page) -> Result<Json<People>, ApiError> {
     let people = swapi.list(Resource::People, page).await?;
     Ok(Json(People { people }))

@@ -8,6 +8,7 @@ pub mod load;
 pub mod mongo;
 pub mod process;
 pub mod router;
+pub mod schemathesis;
 
 pub use mongo::{shared_mongo, MongoInstance, SharedMongo};
 pub use process::{free_port, http_status, ServiceProcess};
