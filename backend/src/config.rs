@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use common::mongo::MongoDefaults;
+use common::server::{Service, StartError};
 use common::{ConfigError, Env, MongoConfig};
 
 pub const DEFAULT_PORT: u16 = 80;
@@ -29,5 +30,31 @@ impl Config {
                 "goals-backend",
             )?,
         })
+    }
+}
+
+impl Service for Config {
+    const NAME: &'static str = "backend";
+    const DEFAULT_PORT: u16 = DEFAULT_PORT;
+
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Config::from_env(env)
+    }
+
+    async fn check(&self) -> Result<(), ConfigError> {
+        self.mongo.client_options().await.map(drop)
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("PORT", self.port.to_string()),
+            ("LOG_DIR", self.log_dir.display().to_string()),
+        ];
+        out.extend(self.mongo.settings());
+        out
+    }
+
+    async fn run(self) -> Result<(), StartError> {
+        crate::run(self).await
     }
 }

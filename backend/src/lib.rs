@@ -7,6 +7,7 @@ pub mod store;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 use common::access_log::{self, AccessLog};
+use common::server::StartError;
 use common::Db;
 
 pub use config::Config;
@@ -22,15 +23,13 @@ pub fn app(db: Db, log: AccessLog) -> Router {
         .layer(from_fn_with_state(log, access_log::record))
 }
 
-/// Runs the service until SIGTERM/SIGINT.
-pub async fn run(config: Config) -> Result<(), String> {
+/// Runs the service until SIGTERM/SIGINT. `LOG_DIR` not creatable or writable is
+/// [`StartError::Refused`] (exit 1); a database setting the driver refuses, a
+/// [`StartError::Config`] (exit 2).
+pub async fn run(config: Config) -> Result<(), StartError> {
     let log = AccessLog::open(&config.log_dir, "LOG_DIR")
-        .map_err(|e| format!("configuration error: {e}"))?;
-    let db = config
-        .mongo
-        .connect_db()
-        .await
-        .map_err(|e| format!("configuration error: {e}"))?;
+        .map_err(|e| StartError::refused(e.var, e.problem))?;
+    let db = config.mongo.connect_db().await?;
     tracing::info!(
         mongodb = %config.mongo.describe(),
         database = db.database().name(),

@@ -1,10 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::server::main(
-        "backend",
-        backend::config::DEFAULT_PORT,
-        backend::Config::from_env,
-        backend::run,
-    )
+    common::server::main::<backend::Config>()
 }

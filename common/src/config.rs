@@ -81,6 +81,40 @@ impl Env {
         }
     }
 
+    /// A secret: the value of `var`, or the contents of the file named by `file_var`
+    /// (`var` + `_FILE`, the convention of the official images for Docker and
+    /// Kubernetes secrets), without its trailing line break. `None` when neither is set.
+    /// Both set, or a file that cannot be read or is not UTF-8: an error naming the
+    /// variable at fault. The value never appears in an error.
+    pub fn secret(
+        &self,
+        var: &'static str,
+        file_var: &'static str,
+    ) -> Result<Option<String>, ConfigError> {
+        let value = self.get(var)?;
+        let Some(path) = self.get(file_var)? else {
+            return Ok(value);
+        };
+        if value.is_some() {
+            return Err(ConfigError::new(
+                file_var,
+                format!("is set, and so is {var}: set one of them"),
+            ));
+        }
+        let bytes = std::fs::read(&path)
+            .map_err(|e| ConfigError::new(file_var, format!("cannot read {path:?}: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ConfigError::new(file_var, format!("{path:?} is not UTF-8 text")))?;
+        let text = text
+            .strip_suffix('\n')
+            .map(|t| t.strip_suffix('\r').unwrap_or(t))
+            .unwrap_or(&text);
+        if text.is_empty() {
+            return Err(ConfigError::new(file_var, format!("{path:?} is empty")));
+        }
+        Ok(Some(text.to_owned()))
+    }
+
     /// The value of `var`, or `default` when it is unset or empty.
     pub fn string_or(&self, var: &'static str, default: &str) -> Result<String, ConfigError> {
         Ok(self.get(var)?.unwrap_or_else(|| default.to_owned()))
@@ -158,6 +192,38 @@ mod tests {
             assert!(err.to_string().starts_with(&format!("{var}: ")), "{err}");
             assert!(err.to_string().contains("port number"), "{err}");
         }
+    }
+
+    #[test]
+    fn secrets_come_from_the_variable_or_its_file() {
+        let dir = std::env::temp_dir().join(format!("secret-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("pw");
+        std::fs::write(&file, "p@ss:w/rd%\n").unwrap();
+        let path = file.to_str().unwrap();
+        let get =
+            |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied()).secret("PW", "PW_FILE");
+        assert_eq!(get(&[]).unwrap(), None);
+        assert_eq!(get(&[("PW", "x")]).unwrap().as_deref(), Some("x"));
+        assert_eq!(
+            get(&[("PW_FILE", path)]).unwrap().as_deref(),
+            Some("p@ss:w/rd%")
+        );
+        let both = get(&[("PW", "x"), ("PW_FILE", path)]).unwrap_err();
+        assert_eq!(both.var, "PW_FILE");
+        assert!(both.problem.contains("PW"), "{both}");
+        let missing = get(&[("PW_FILE", "/nonexistent/pw")]).unwrap_err();
+        assert_eq!(missing.var, "PW_FILE");
+        assert!(missing.to_string().contains("cannot read"), "{missing}");
+        std::fs::write(&file, "").unwrap();
+        assert_eq!(get(&[("PW_FILE", path)]).unwrap_err().var, "PW_FILE");
+        std::fs::write(&file, [0xff, 0xfe]).unwrap();
+        assert_eq!(get(&[("PW_FILE", path)]).unwrap_err().var, "PW_FILE");
+        // the value is never in an error
+        std::fs::write(&file, "hunter2").unwrap();
+        let e = get(&[("PW", "hunter2"), ("PW_FILE", path)]).unwrap_err();
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

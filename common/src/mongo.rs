@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use mongodb::bson::doc;
 use mongodb::error::{Error as MongoError, ErrorKind};
-use mongodb::options::{ClientOptions, Credential, ServerAddress};
+use mongodb::options::{Acknowledgment, ClientOptions, Credential, ServerAddress, WriteConcern};
 use mongodb::Client;
 
 use crate::config::{ConfigError, Env};
@@ -71,7 +71,7 @@ impl MongoConfig {
             Some(var) => env.get(var)?,
             None => None,
         };
-        if let Some(url) = env.get("MONGODB_URL")? {
+        if let Some(url) = env.secret("MONGODB_URL", "MONGODB_URL_FILE")? {
             if !(url.starts_with("mongodb://") || url.starts_with("mongodb+srv://")) {
                 return Err(ConfigError::new(
                     "MONGODB_URL",
@@ -90,12 +90,14 @@ impl MongoConfig {
         let credential = match env.get("MONGODB_USERNAME")? {
             None => None,
             Some(username) => {
-                let password = env.get("MONGODB_PASSWORD")?.ok_or_else(|| {
-                    ConfigError::new(
-                        "MONGODB_PASSWORD",
-                        "is not set, but MONGODB_USERNAME is (set both, or leave MONGODB_USERNAME empty for no authentication)",
-                    )
-                })?;
+                let password = env
+                    .secret("MONGODB_PASSWORD", "MONGODB_PASSWORD_FILE")?
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "MONGODB_PASSWORD",
+                            "is not set (nor MONGODB_PASSWORD_FILE), but MONGODB_USERNAME is (set both, or leave MONGODB_USERNAME empty for no authentication)",
+                        )
+                    })?;
                 Some(Login {
                     username,
                     password,
@@ -113,6 +115,38 @@ impl MongoConfig {
             default_database: defaults.database,
             app_name,
         })
+    }
+
+    /// The effective settings for `check-config`, never the password.
+    pub fn settings(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![];
+        match &self.target {
+            Target::Url(url) => out.push(("MONGODB_URL", redact_url(url))),
+            Target::Host {
+                host,
+                port,
+                credential,
+            } => {
+                out.push(("MONGODB_HOST", host.clone()));
+                out.push(("MONGODB_PORT", port.to_string()));
+                match credential {
+                    Some(l) => {
+                        out.push(("MONGODB_USERNAME", l.username.clone()));
+                        out.push(("MONGODB_PASSWORD", "(set, not shown)".to_owned()));
+                        out.push(("MONGODB_AUTH_SOURCE", l.auth_source.clone()));
+                    }
+                    None => out.push(("MONGODB_USERNAME", "(none: no authentication)".to_owned())),
+                }
+            }
+        }
+        let database = self.database.clone().unwrap_or_else(|| match &self.target {
+            Target::Url(url) => url_database(url)
+                .unwrap_or(self.default_database)
+                .to_owned(),
+            Target::Host { .. } => self.default_database.to_owned(),
+        });
+        out.push(("database", database));
+        out
     }
 
     /// Where and as whom, without the password: safe for logs.
@@ -139,7 +173,7 @@ impl MongoConfig {
             Target::Url(url) => ClientOptions::parse(url).await.map_err(|e| {
                 ConfigError::new(
                     "MONGODB_URL",
-                    format!("is not a valid MongoDB URL: {}", first_line(&e)),
+                    format!("is not a valid MongoDB URL: {}", message(&e)),
                 )
             })?,
             Target::Host {
@@ -166,6 +200,14 @@ impl MongoConfig {
             .server_selection_timeout
             .get_or_insert(DRIVER_TIMEOUT);
         options.connect_timeout.get_or_insert(DRIVER_TIMEOUT);
+        // An acknowledged write is a journaled one (unless the URL says otherwise): a
+        // 201 must survive the database being stopped right after it.
+        options.write_concern.get_or_insert_with(|| {
+            WriteConcern::builder()
+                .w(Acknowledgment::Nodes(1))
+                .journal(true)
+                .build()
+        });
         options
             .app_name
             .get_or_insert_with(|| self.app_name.to_owned());
@@ -195,8 +237,12 @@ impl MongoConfig {
             .default_database
             .clone()
             .unwrap_or_else(|| self.default_database.to_owned());
-        let client = Client::with_options(options)
-            .map_err(|e| ConfigError::new("MONGODB_URL", first_line(&e)))?;
+        let var = match self.target {
+            Target::Url(_) => "MONGODB_URL",
+            Target::Host { .. } => "MONGODB_HOST",
+        };
+        let client =
+            Client::with_options(options).map_err(|e| ConfigError::new(var, message(&e)))?;
         let db = client.database(&name);
         Ok((client, db))
     }
@@ -239,15 +285,39 @@ pub fn explain(err: &MongoError) -> String {
     match &*err.kind {
         ErrorKind::Authentication { .. } => format!(
             "authentication failed (check MONGODB_USERNAME / MONGODB_PASSWORD and the auth source): {}",
-            first_line(err)
+            message(err)
         ),
         ErrorKind::ServerSelection { .. } => format!(
             "no server answered within {} s (is it up, and is the host name right?): {}",
             DRIVER_TIMEOUT.as_secs(),
-            first_line(err)
+            message(err)
         ),
-        _ => first_line(err),
+        _ => message(err),
     }
+}
+
+/// The driver's message alone, without its debug details (`Kind: …, labels: {},
+/// source: None, server response: None`), on one line.
+pub fn message(err: &MongoError) -> String {
+    let text = match &*err.kind {
+        ErrorKind::InvalidArgument { message, .. }
+        | ErrorKind::Authentication { message, .. }
+        | ErrorKind::DnsResolve { message, .. }
+        | ErrorKind::ServerSelection { message, .. }
+        | ErrorKind::ConnectionPoolCleared { message, .. }
+        | ErrorKind::InvalidResponse { message, .. }
+        | ErrorKind::InvalidTlsConfig { message, .. }
+        | ErrorKind::IncompatibleServer { message, .. }
+        | ErrorKind::Internal { message, .. } => message.clone(),
+        ErrorKind::Io(e) => e.to_string(),
+        ErrorKind::Command(c) => format!("{} ({}, code {})", c.message, c.code_name, c.code),
+        _ => {
+            let text = err.to_string();
+            let text = text.strip_prefix("Kind: ").unwrap_or(&text);
+            text.split(", labels: ").next().unwrap_or(text).to_owned()
+        }
+    };
+    first_line(&text)
 }
 
 /// Whether an error means "the database cannot be reached or will not let us in"
@@ -271,6 +341,15 @@ pub fn first_line(err: &impl std::fmt::Display) -> String {
         .next()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// The database in a `mongodb://…/db?…` URL, if any.
+fn url_database(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let rest = &rest[rest.rfind('@').map_or(0, |at| at + 1)..];
+    let path = rest.split_once('/')?.1;
+    let db = path.split('?').next().unwrap_or_default();
+    (!db.is_empty()).then_some(db)
 }
 
 fn redact_url(url: &str) -> String {
@@ -372,6 +451,38 @@ mod tests {
         );
         let c = cfg(&[("MONGODB_URL", "mongodb://")]).unwrap();
         assert_eq!(c.client_options().await.unwrap_err().var, "MONGODB_URL");
+    }
+
+    #[tokio::test]
+    async fn driver_errors_read_as_one_sentence() {
+        let e = ClientOptions::parse("mongodb://host:99999/db")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("labels"), "{e}");
+        assert_eq!(
+            message(&e),
+            "port must be valid 16-bit unsigned integer, instead got: 99999"
+        );
+    }
+
+    #[test]
+    fn settings_never_show_the_password() {
+        let c = cfg(&[
+            ("MONGODB_USERNAME", "root"),
+            ("MONGODB_PASSWORD", "hunter2"),
+        ])
+        .unwrap();
+        let text = format!("{:?}", c.settings());
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("course-goals"), "{text}");
+        let c = cfg(&[(
+            "MONGODB_URL",
+            "mongodb://u:hunter2@h:1/swfavorites?authSource=admin",
+        )])
+        .unwrap();
+        let text = format!("{:?}", c.settings());
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("\"swfavorites\""), "{text}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Starting and stopping a service: the `healthcheck` mode, one-line start-up
-//! errors, tracing, and serving with graceful shutdown on SIGTERM/SIGINT.
+//! Starting and stopping a service: its modes (`healthcheck [--live]`, `check-config`),
+//! typed start-up errors with their exit codes, tracing, and serving HTTP/1.1 with a
+//! header-read timeout and graceful shutdown on SIGTERM/SIGINT.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -22,25 +23,95 @@ use crate::config::{load_dotenv, ConfigError, Env};
 /// How long in-flight requests may run on after a stop signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Runs a service's `main`:
-/// - `NAME healthcheck`: exit 0 when `GET /readyz` on `$PORT` answers 200, else 1;
-/// - otherwise read `.env` and the configuration (a problem: one line, exit 2),
-///   then `run` it (an error: one line, exit 1).
-pub fn main<C, Fut>(
-    name: &'static str,
-    default_port: u16,
-    read_config: impl FnOnce(&Env) -> Result<C, ConfigError>,
-    run: impl FnOnce(C) -> Fut,
-) -> ExitCode
-where
-    Fut: Future<Output = Result<(), String>>,
-{
+/// Why a service did not start, and its exit code: **2** when a setting is missing
+/// or its value is invalid (whoever noticed: our parsing or the driver's), **1** when the
+/// outside world refused (the port is taken, `LOG_DIR` cannot be created or written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartError {
+    /// A setting is missing or invalid: exit 2.
+    Config(ConfigError),
+    /// The setting `var` is valid, but what it names could not be had: exit 1.
+    Refused { var: &'static str, problem: String },
+}
+
+impl StartError {
+    /// `Refused` for the setting `var`.
+    pub fn refused(var: &'static str, problem: impl Into<String>) -> Self {
+        Self::Refused {
+            var,
+            problem: problem.into(),
+        }
+    }
+
+    /// 2 for a setting, 1 for the outside world.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(_) => 2,
+            Self::Refused { .. } => 1,
+        }
+    }
+}
+
+impl From<ConfigError> for StartError {
+    fn from(e: ConfigError) -> Self {
+        Self::Config(e)
+    }
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Config(e) => write!(f, "configuration error: {e}"),
+            Self::Refused { var, problem } => write!(f, "cannot start: {var}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A service binary: its typed configuration, what it checks, and how it runs.
+/// [`main`] gives every service the same modes and exit codes.
+pub trait Service: Sized {
+    /// The binary's name, at the start of its error lines.
+    const NAME: &'static str;
+    /// `PORT` when unset (the health checks use it too).
+    const DEFAULT_PORT: u16;
+
+    /// Reads the settings from the environment (`.env` already loaded).
+    fn from_env(env: &Env) -> Result<Self, ConfigError>;
+
+    /// Checks what only the async runtime can (the driver's parsing of `MONGODB_URL`);
+    /// run by `check-config` and before serving.
+    fn check(&self) -> impl Future<Output = Result<(), ConfigError>> {
+        async { Ok(()) }
+    }
+
+    /// The effective settings, `(variable, value)`, never a secret.
+    fn settings(&self) -> Vec<(&'static str, String)>;
+
+    /// Serves until SIGTERM/SIGINT.
+    fn run(self) -> impl Future<Output = Result<(), StartError>>;
+}
+
+/// Runs a service binary, by its first arguments:
+/// - none: read `.env` and the configuration, check it, and serve until SIGTERM/SIGINT
+///   (exit 0); a setting missing or invalid: one line, exit 2; the outside world
+///   refused (port taken, …): one line, exit 1;
+/// - `healthcheck`: exit 0 when `GET /readyz` on `$PORT` answers 200, else 1 (readiness);
+/// - `healthcheck --live`: the same with `GET /healthz` (liveness: the process serves);
+/// - `check-config`: check the configuration as at start and print the effective
+///   settings without secrets, one `NAME=value` a line; exit 0, or 2 with one line.
+pub fn main<S: Service>() -> ExitCode {
+    let name = S::NAME;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let healthcheck = match args.as_slice() {
-        [] => false,
-        [mode] if mode == "healthcheck" => true,
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mode = match args.as_slice() {
+        [] => Mode::Serve,
+        ["healthcheck"] => Mode::Health("/readyz"),
+        ["healthcheck", "--live"] => Mode::Health("/healthz"),
+        ["check-config"] => Mode::CheckConfig,
         _ => {
-            eprintln!("usage: {name} [healthcheck]");
+            eprintln!("usage: {name} [healthcheck [--live] | check-config]");
             return ExitCode::from(2);
         }
     };
@@ -49,40 +120,56 @@ where
         return ExitCode::from(2);
     }
     let env = Env::from_process();
-    if healthcheck {
-        return match env.port_or("PORT", default_port) {
-            Ok(port) => healthcheck_mode(port),
+    if let Mode::Health(path) = mode {
+        return match env.port_or("PORT", S::DEFAULT_PORT) {
+            Ok(port) => healthcheck_mode(port, path),
             Err(e) => {
                 eprintln!("{name} healthcheck: configuration error: {e}");
                 ExitCode::from(2)
             }
         };
     }
-    let config = match read_config(&env) {
+    let config = match S::from_env(&env) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{name}: configuration error: {e}");
             return ExitCode::from(2);
         }
     };
-    init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("{name}: cannot start the async runtime: {e}");
+            eprintln!("{name}: cannot start: the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config)) {
+    if let Err(e) = runtime.block_on(config.check()) {
+        eprintln!("{name}: configuration error: {e}");
+        return ExitCode::from(2);
+    }
+    if let Mode::CheckConfig = mode {
+        for (var, value) in config.settings() {
+            println!("{var}={value}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    init_tracing();
+    match runtime.block_on(config.run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{name}: {e}");
-            ExitCode::FAILURE
+            ExitCode::from(e.exit_code())
         }
     }
+}
+
+enum Mode {
+    Serve,
+    Health(&'static str),
+    CheckConfig,
 }
 
 /// Structured logs to stdout, filtered by `RUST_LOG` (default `info`); colours only on a
@@ -98,7 +185,7 @@ pub fn init_tracing() {
         .try_init();
 }
 
-fn healthcheck_mode(port: u16) -> ExitCode {
+fn healthcheck_mode(port: u16, path: &str) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -106,28 +193,35 @@ fn healthcheck_mode(port: u16) -> ExitCode {
         Ok(rt) => rt,
         Err(_) => return ExitCode::FAILURE,
     };
-    match rt.block_on(async { tokio::time::timeout(Duration::from_secs(5), probe(port)).await }) {
+    let what = if path == "/healthz" {
+        "not live"
+    } else {
+        "not ready"
+    };
+    match rt
+        .block_on(async { tokio::time::timeout(Duration::from_secs(5), probe(port, path)).await })
+    {
         Ok(Ok(200)) => ExitCode::SUCCESS,
         Ok(Ok(status)) => {
-            eprintln!("not ready: /readyz answered {status}");
+            eprintln!("{what}: {path} answered {status}");
             ExitCode::FAILURE
         }
         Ok(Err(e)) => {
-            eprintln!("not ready: {e}");
+            eprintln!("{what}: {e}");
             ExitCode::FAILURE
         }
         Err(_) => {
-            eprintln!("not ready: /readyz did not answer within 5 s");
+            eprintln!("{what}: {path} did not answer within 5 s");
             ExitCode::FAILURE
         }
     }
 }
 
-/// `GET /readyz` over plain HTTP/1.1, returning the status code.
-async fn probe(port: u16) -> std::io::Result<u16> {
+/// `GET path` over plain HTTP/1.1, returning the status code.
+async fn probe(port: u16, path: &str) -> std::io::Result<u16> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
     stream
-        .write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nUser-Agent: healthcheck\r\nConnection: close\r\n\r\n")
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: healthcheck\r\nConnection: close\r\n\r\n").as_bytes())
         .await?;
     let mut head = Vec::new();
     let mut buf = [0u8; 256];
@@ -185,16 +279,17 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
 
 /// Binds `0.0.0.0:port` and serves until a stop signal; then stops accepting, lets
 /// in-flight requests finish for at most [`SHUTDOWN_GRACE`], and returns.
-pub async fn serve(router: Router, port: u16) -> Result<(), String> {
+/// A port that cannot be had is [`StartError::Refused`] naming `PORT`.
+pub async fn serve(router: Router, port: u16) -> Result<(), StartError> {
     let stop = shutdown_signal();
     let addr = SocketAddr::from(([0, 0, 0, 0], port));
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        .map_err(|e| StartError::refused("PORT", format!("cannot listen on {addr}: {e}")))?;
     tracing::info!(%addr, "listening");
     serve_until(listener, router, stop, Limits::default())
         .await
-        .map_err(|e| format!("server error: {e}"))
+        .map_err(|e| StartError::refused("PORT", format!("server error: {e}")))
 }
 
 /// The time limits of a server.

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use common::mongo::MongoDefaults;
+use common::server::{Service, StartError};
 use common::{ConfigError, Env, MongoConfig};
 use reqwest::Url;
 
@@ -40,6 +41,34 @@ impl Config {
             )?,
             swapi: SwapiConfig::from_env(env)?,
         })
+    }
+}
+
+impl Service for Config {
+    const NAME: &'static str = "favorites";
+    const DEFAULT_PORT: u16 = DEFAULT_PORT;
+
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Config::from_env(env)
+    }
+
+    async fn check(&self) -> Result<(), ConfigError> {
+        self.mongo.client_options().await.map(drop)
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![("PORT", self.port.to_string())];
+        out.extend(self.mongo.settings());
+        out.push(("SWAPI_BASE_URL", self.swapi.base_url.clone()));
+        out.push((
+            "SWAPI_TIMEOUT_MS",
+            self.swapi.timeout.as_millis().to_string(),
+        ));
+        out
+    }
+
+    async fn run(self) -> Result<(), StartError> {
+        crate::run(self).await
     }
 }
 

@@ -8,6 +8,7 @@ pub mod swapi;
 pub mod swapi_standin;
 
 use axum::Router;
+use common::server::StartError;
 use common::Db;
 
 pub use config::Config;
@@ -23,13 +24,10 @@ pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
 }
 
 /// Runs the service until SIGTERM/SIGINT.
-pub async fn run(config: Config) -> Result<(), String> {
-    let db = config
-        .mongo
-        .connect_db()
-        .await
-        .map_err(|e| format!("configuration error: {e}"))?;
-    let swapi = swapi::Swapi::new(&config.swapi)?;
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let db = config.mongo.connect_db().await?;
+    let swapi =
+        swapi::Swapi::new(&config.swapi).map_err(|e| StartError::refused("SWAPI_BASE_URL", e))?;
     tracing::info!(
         mongodb = %config.mongo.describe(),
         database = db.database().name(),

@@ -20,6 +20,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use common::server::{Service, StartError};
 use common::{ConfigError, Env};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -52,6 +53,31 @@ impl Config {
             port: env.port_or("PORT", DEFAULT_PORT)?,
             public_url,
         })
+    }
+}
+
+impl Service for Config {
+    const NAME: &'static str = "swapi-standin";
+    const DEFAULT_PORT: u16 = DEFAULT_PORT;
+
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Config::from_env(env)
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("PORT", self.port.to_string()),
+            (
+                "SWAPI_PUBLIC_URL",
+                self.public_url
+                    .clone()
+                    .unwrap_or_else(|| "(from each request's Host header)".into()),
+            ),
+        ]
+    }
+
+    async fn run(self) -> Result<(), StartError> {
+        run(self).await
     }
 }
 
@@ -287,8 +313,8 @@ async fn item(
 }
 
 /// Runs the stand-in until SIGTERM/SIGINT.
-pub async fn run(config: Config) -> Result<(), String> {
-    let catalog = Catalog::embedded()?;
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let catalog = Catalog::embedded().map_err(|e| StartError::refused("swapi-data", e))?;
     tracing::info!(
         films = catalog.items(Kind::Films).len(),
         people = catalog.items(Kind::People).len(),

@@ -13,7 +13,7 @@ use support::{
     client, closed_port, data, favorites, favorites_with, get_json, standin, stored, vars, Fake,
     FakeSwapi, FAVORITES,
 };
-use test_support::process::run_to_end;
+use test_support::process::{assert_start_error, run_to_end, StartCase};
 use test_support::shared_mongo;
 
 fn titles(list: &Value, field: &str) -> Vec<String> {
@@ -204,33 +204,67 @@ async fn two_concurrent_posts_of_one_name_save_exactly_one() {
     assert_eq!(body["favorites"].as_array().unwrap().len(), 3);
 }
 
+/// The exit-code contract (see the backend's tests): 2 for a setting, 1 for the
+/// outside world, one line naming the variable.
 #[test]
-fn configuration_errors_stop_with_one_line_naming_the_variable() {
-    let cases: &[(&[(&str, &str)], &str)] = &[
-        (&[("SWAPI_TIMEOUT_MS", "abc")], "SWAPI_TIMEOUT_MS"),
-        (&[("SWAPI_TIMEOUT_MS", "0")], "SWAPI_TIMEOUT_MS"),
-        (&[("SWAPI_BASE_URL", "swapi.dev/api")], "SWAPI_BASE_URL"),
+fn start_up_errors_have_one_line_naming_the_variable_and_their_exit_code() {
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port().to_string();
+    let cases: &[StartCase] = &[
+        (&[("SWAPI_TIMEOUT_MS", "abc")], 2, "SWAPI_TIMEOUT_MS"),
+        (&[("SWAPI_TIMEOUT_MS", "0")], 2, "SWAPI_TIMEOUT_MS"),
+        (&[("SWAPI_BASE_URL", "swapi.dev/api")], 2, "SWAPI_BASE_URL"),
         (
             &[("SWAPI_BASE_URL", "ftp://swapi.dev/api")],
+            2,
             "SWAPI_BASE_URL",
         ),
-        (&[("PORT", "three thousand")], "PORT"),
-        (&[("MONGODB_PORT", "99999")], "MONGODB_PORT"),
-        (&[("MONGODB_USERNAME", "root")], "MONGODB_PASSWORD"),
-        (&[("MONGODB_URL", "http://mongodb")], "MONGODB_URL"),
+        (&[("PORT", "three thousand")], 2, "PORT"),
+        (&[("MONGODB_PORT", "99999")], 2, "MONGODB_PORT"),
+        (&[("MONGODB_USERNAME", "root")], 2, "MONGODB_PASSWORD"),
+        (
+            &[
+                ("MONGODB_USERNAME", "root"),
+                ("MONGODB_PASSWORD_FILE", "/nonexistent"),
+            ],
+            2,
+            "MONGODB_PASSWORD_FILE",
+        ),
+        (&[("MONGODB_URL", "http://mongodb")], 2, "MONGODB_URL"),
+        (
+            &[("MONGODB_URL", "mongodb://host:99999/db")],
+            2,
+            "MONGODB_URL",
+        ),
+        (&[("PORT", &taken_port)], 1, "PORT"),
     ];
-    for (env, var) in cases {
-        let (status, out) = run_to_end(FAVORITES, &[], &vars(env));
-        assert_eq!(status.code(), Some(2), "{env:?}: {out}");
-        let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 1, "{env:?} printed more than one line:\n{out}");
-        assert!(
-            lines[0].starts_with(&format!("favorites: configuration error: {var}: ")),
-            "{env:?}: {}",
-            lines[0]
-        );
-        assert!(!out.contains("panicked"), "{out}");
+    for (env, code, var) in cases {
+        assert_start_error(FAVORITES, "favorites", &vars(env), *code, var, &[]);
     }
+    drop(taken);
+}
+
+#[test]
+fn check_config_prints_the_effective_settings_without_secrets() {
+    let env = vars(&[
+        (
+            "MONGODB_URL",
+            "mongodb://root:hunter2@db:27017/swfavorites?authSource=admin",
+        ),
+        ("SWAPI_BASE_URL", "http://swapi:8000/api/"),
+    ]);
+    let (status, out) = run_to_end(FAVORITES, &["check-config"], &env);
+    assert_eq!(status.code(), Some(0), "{out}");
+    for line in [
+        "PORT=3000",
+        "MONGODB_URL=mongodb://root:***@db:27017/swfavorites?authSource=admin",
+        "database=swfavorites",
+        "SWAPI_BASE_URL=http://swapi:8000/api",
+        "SWAPI_TIMEOUT_MS=5000",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line} missing:\n{out}");
+    }
+    assert!(!out.contains("hunter2"), "{out}");
 }
 
 #[test]

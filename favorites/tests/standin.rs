@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::{client, data, get_json, standin, vars, STANDIN};
-use test_support::process::run_to_end;
+use test_support::process::{assert_start_error, run_to_end};
 
 fn names(page: &Value, field: &str) -> Vec<String> {
     page["results"]
@@ -244,15 +244,7 @@ fn configuration_errors_stop_with_one_line_naming_the_variable() {
             "SWAPI_PUBLIC_URL",
         ),
     ] {
-        let (status, out) = run_to_end(STANDIN, &[], &vars(&env));
-        assert_eq!(status.code(), Some(2), "{env:?}: {out}");
-        let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 1, "{env:?}:\n{out}");
-        assert!(
-            lines[0].starts_with(&format!("swapi-standin: configuration error: {var}: ")),
-            "{}",
-            lines[0]
-        );
+        assert_start_error(STANDIN, "swapi-standin", &vars(&env), 2, var, &[]);
     }
 }
 

@@ -21,6 +21,9 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use common::server::{Service, StartError};
+use common::{ConfigError, Env};
+
 use crate::app::{shell, App, AssetUrls};
 use crate::config::Config;
 use crate::live_reload;
@@ -48,7 +51,7 @@ pub struct Assets {
 impl Assets {
     /// Reads the built site under `site_root`; a missing file is an error that says
     /// how to build it.
-    pub fn load(site_root: &Path) -> Result<Self, String> {
+    pub fn load(site_root: &Path) -> Result<Self, ConfigError> {
         let files = [
             format!("{PKG_DIR}/{OUTPUT_NAME}.css"),
             format!("{PKG_DIR}/{OUTPUT_NAME}.js"),
@@ -59,10 +62,13 @@ impl Assets {
         for file in &files {
             let path = site_root.join(file);
             let bytes = std::fs::read(&path).map_err(|e| {
-                format!(
-                    "LEPTOS_SITE_ROOT: cannot read {} ({e}); build the site with scripts/build-frontend.sh \
-                     or point LEPTOS_SITE_ROOT at it",
-                    path.display()
+                ConfigError::new(
+                    "LEPTOS_SITE_ROOT",
+                    format!(
+                        "cannot read {} ({e}); build the site with scripts/build-frontend.sh \
+                         or point LEPTOS_SITE_ROOT at it",
+                        path.display()
+                    ),
                 )
             })?;
             versions.insert(file.clone(), version_of(&bytes));
@@ -94,7 +100,7 @@ fn version_of(bytes: &[u8]) -> String {
 }
 
 /// Runs the server until SIGTERM/SIGINT.
-pub async fn run(config: Config) -> Result<(), String> {
+pub async fn run(config: Config) -> Result<(), StartError> {
     let assets = Assets::load(&config.site_root)?;
     tracing::info!(
         site_root = %config.site_root.display(),
@@ -112,6 +118,39 @@ pub async fn run(config: Config) -> Result<(), String> {
         );
     }
     common::server::serve(app(&config, assets), config.port).await
+}
+
+impl Service for Config {
+    const NAME: &'static str = "frontend";
+    const DEFAULT_PORT: u16 = crate::config::DEFAULT_PORT;
+
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        Config::from_env(env)
+    }
+
+    /// The built site must be where `LEPTOS_SITE_ROOT` says.
+    async fn check(&self) -> Result<(), ConfigError> {
+        Assets::load(&self.site_root).map(drop)
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("PORT", self.port.to_string()),
+            ("LEPTOS_SITE_ROOT", self.site_root.display().to_string()),
+            ("BACKEND_INTERNAL_URL", self.urls.goals_ssr.clone()),
+            ("BACKEND_PUBLIC_URL", self.urls.goals_browser.clone()),
+            ("FAVORITES_INTERNAL_URL", self.urls.favorites_ssr.clone()),
+            ("FAVORITES_PUBLIC_URL", self.urls.favorites_browser.clone()),
+            (
+                "LIVE_RELOAD",
+                if self.live_reload { "1" } else { "0" }.into(),
+            ),
+        ]
+    }
+
+    async fn run(self) -> Result<(), StartError> {
+        run(self).await
+    }
 }
 
 /// The whole HTTP app.
@@ -288,7 +327,9 @@ mod tests {
 
     #[test]
     fn a_missing_site_says_how_to_build_it() {
-        let err = Assets::load(Path::new("/nonexistent/site")).unwrap_err();
+        let err = Assets::load(Path::new("/nonexistent/site"))
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("LEPTOS_SITE_ROOT: cannot read /nonexistent/site/pkg/frontend.css"),
             "{err}"

@@ -221,3 +221,35 @@ pub fn assert_slow_headers_cut_off(port: u16) -> Duration {
     );
     after
 }
+
+/// Runs the binary `bin` (named `name` in its messages) with exactly `env` and checks the
+/// start-up contract: exit `code`, one line, `"{name}: configuration error: {var}: …"`
+/// for 2 (a setting) or `"{name}: cannot start: {var}: …"` for 1 (the outside world),
+/// no panic, no driver debug dump, and none of `secrets`. Panics otherwise.
+pub fn assert_start_error(
+    bin: impl AsRef<Path>,
+    name: &str,
+    env: &[(String, String)],
+    code: u8,
+    var: &str,
+    secrets: &[&str],
+) {
+    let (status, out) = run_to_end(bin, &[], env);
+    assert_eq!(status.code(), Some(code as i32), "{env:?}: {out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{env:?} printed more than one line:\n{out}");
+    let prefix = match code {
+        2 => format!("{name}: configuration error: {var}: "),
+        _ => format!("{name}: cannot start: {var}: "),
+    };
+    assert!(lines[0].starts_with(&prefix), "{env:?}: {}", lines[0]);
+    for noise in ["panicked", "labels:", "source: None", "Kind:"]
+        .iter()
+        .chain(secrets)
+    {
+        assert!(!out.contains(noise), "{env:?}: {out}");
+    }
+}
+
+/// One case of [`assert_start_error`]: the environment, the exit code, the variable named.
+pub type StartCase<'a> = (&'a [(&'a str, &'a str)], u8, &'a str);

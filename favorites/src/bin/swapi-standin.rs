@@ -3,13 +3,6 @@
 
 use std::process::ExitCode;
 
-use favorites::swapi_standin;
-
 fn main() -> ExitCode {
-    common::server::main(
-        "swapi-standin",
-        swapi_standin::DEFAULT_PORT,
-        swapi_standin::Config::from_env,
-        swapi_standin::run,
-    )
+    common::server::main::<favorites::swapi_standin::Config>()
 }
