@@ -27,6 +27,7 @@ pub fn app(db: Db, log: AccessLog) -> Router {
 /// [`StartError::Refused`] (exit 1); a database setting the driver refuses, a
 /// [`StartError::Config`] (exit 2).
 pub async fn run(config: Config) -> Result<(), StartError> {
+    let listener = common::server::listen(config.port).await?;
     let log = AccessLog::open(&config.log_dir, "LOG_DIR")
         .map_err(|e| StartError::refused(e.var, e.problem))?;
     let db = config.mongo.connect_db().await?;
@@ -37,5 +38,5 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "goals backend starting"
     );
     common::mongo::watch(db.clone(), config.mongo.describe());
-    common::server::serve(app(db, log), config.port).await
+    common::server::serve(listener, app(db, log)).await
 }

@@ -277,16 +277,22 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     }
 }
 
-/// Binds `0.0.0.0:port` and serves until a stop signal; then stops accepting, lets
-/// in-flight requests finish for at most [`SHUTDOWN_GRACE`], and returns.
-/// A port that cannot be had is [`StartError::Refused`] naming `PORT`.
-pub async fn serve(router: Router, port: u16) -> Result<(), StartError> {
-    let stop = shutdown_signal();
+/// Binds `0.0.0.0:port`: the first thing a service does, so that a port that cannot
+/// be had is its one line ([`StartError::Refused`] naming `PORT`, exit 1).
+pub async fn listen(port: u16) -> Result<TcpListener, StartError> {
     let addr = SocketAddr::from(([0, 0, 0, 0], port));
-    let listener = TcpListener::bind(addr)
+    TcpListener::bind(addr)
         .await
-        .map_err(|e| StartError::refused("PORT", format!("cannot listen on {addr}: {e}")))?;
-    tracing::info!(%addr, "listening");
+        .map_err(|e| StartError::refused("PORT", format!("cannot listen on {addr}: {e}")))
+}
+
+/// Serves on `listener` until a stop signal; then stops accepting, lets in-flight
+/// requests finish for at most [`SHUTDOWN_GRACE`], and returns.
+pub async fn serve(listener: TcpListener, router: Router) -> Result<(), StartError> {
+    let stop = shutdown_signal();
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "listening");
+    }
     serve_until(listener, router, stop, Limits::default())
         .await
         .map_err(|e| StartError::refused("PORT", format!("server error: {e}")))

@@ -25,6 +25,7 @@ pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
 
 /// Runs the service until SIGTERM/SIGINT.
 pub async fn run(config: Config) -> Result<(), StartError> {
+    let listener = common::server::listen(config.port).await?;
     let db = config.mongo.connect_db().await?;
     let swapi =
         swapi::Swapi::new(&config.swapi).map_err(|e| StartError::refused("SWAPI_BASE_URL", e))?;
@@ -36,5 +37,5 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "favorites service starting"
     );
     common::mongo::watch(db.clone(), config.mongo.describe());
-    common::server::serve(app(db, swapi), config.port).await
+    common::server::serve(listener, app(db, swapi)).await
 }

@@ -314,6 +314,7 @@ async fn item(
 
 /// Runs the stand-in until SIGTERM/SIGINT.
 pub async fn run(config: Config) -> Result<(), StartError> {
+    let listener = common::server::listen(config.port).await?;
     let catalog = Catalog::embedded().map_err(|e| StartError::refused("swapi-data", e))?;
     tracing::info!(
         films = catalog.items(Kind::Films).len(),
@@ -324,7 +325,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             .unwrap_or("(from the Host header)"),
         "SWAPI stand-in starting"
     );
-    common::server::serve(app(catalog, config.public_url), config.port).await
+    common::server::serve(listener, app(catalog, config.public_url)).await
 }
 
 #[cfg(test)]

@@ -101,6 +101,7 @@ fn version_of(bytes: &[u8]) -> String {
 
 /// Runs the server until SIGTERM/SIGINT.
 pub async fn run(config: Config) -> Result<(), StartError> {
+    let listener = common::server::listen(config.port).await?;
     let assets = Assets::load(&config.site_root)?;
     tracing::info!(
         site_root = %config.site_root.display(),
@@ -117,7 +118,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             "live reload on (LIVE_RELOAD): open pages reload when a new build of this server starts"
         );
     }
-    common::server::serve(app(&config, assets), config.port).await
+    common::server::serve(listener, app(&config, assets)).await
 }
 
 impl Service for Config {

@@ -63,8 +63,11 @@ pub fn binary() -> PathBuf {
 /// the report. `exclude` names checks left out (each with its reason, printed).
 pub fn run(port: u16, budget: Duration, exclude: &[(&str, &str)]) -> (bool, String) {
     let bin = binary();
+    // schemathesis keeps a cache in its working directory: a scratch one, not the checkout
+    let cwd = crate::TempDir::new("schemathesis-run");
     let mut cmd = Command::new(bin);
-    cmd.arg("run")
+    cmd.current_dir(cwd.path())
+        .arg("run")
         .arg(format!("http://127.0.0.1:{port}/openapi.json"))
         .args([
             "--checks",
