@@ -7,6 +7,7 @@ pub mod store;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 use common::access_log::{self, AccessLog};
+use common::connections::Connections;
 use common::server::StartError;
 use common::Db;
 
@@ -14,8 +15,9 @@ pub use config::Config;
 
 /// The whole HTTP app: goals routes, health, CORS, limits and the access log.
 pub fn app(db: Db, log: AccessLog) -> Router {
+    let connections = Connections::new("backend", common::connections::mongodb(&db));
     common::http::finish(
-        routes::routes(store::GoalStore::new(&db)),
+        routes::routes(store::GoalStore::new(&db)).merge(connections.routes()),
         db,
         "Course goals API",
         "The goals backend of the course's multi-container app (compatible with its React client). Every error is {\"message\": \"...\"}.",

@@ -48,7 +48,8 @@ async fn the_description_lists_every_route_and_status() {
                 "post": ["201", "400", "413", "415", "422", "503"]
             },
             "/goals/{id}": { "delete": ["200", "400", "404", "503"] },
-            "/healthz": { "get": ["200"] },
+            "/connections": { "get": ["200"] },
+        "/healthz": { "get": ["200"] },
             "/readyz": { "get": ["200", "503"] }
         }))
         .unwrap();

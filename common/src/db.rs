@@ -52,7 +52,7 @@ impl From<mongodb::error::Error> for DbError {
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Driver(e) => write!(f, "{}", mongo::first_line(e)),
+            Self::Driver(e) => write!(f, "{}", mongo::message(e)),
             Self::Busy => write!(
                 f,
                 "no database connection came free within {} s",
@@ -70,6 +70,7 @@ pub struct Db {
     client: Client,
     database: Database,
     data: Arc<Semaphore>,
+    hosts: Arc<Vec<(String, u16)>>,
     ping_in_flight: Arc<std::sync::Mutex<Option<SharedPing>>>,
     warnings: Arc<RwLock<BTreeMap<&'static str, String>>>,
 }
@@ -78,12 +79,19 @@ impl Db {
     /// Wraps a connected client. `pool_size` is the client's `maxPoolSize`
     /// (`None`: the driver's default, 10); data operations get `pool_size - 1` slots
     /// (at least one), the readiness ping one.
-    pub fn new(client: Client, database: Database, pool_size: Option<u32>) -> Self {
+    /// `hosts`: the servers it was configured with, `(host, port)`, for reports.
+    pub fn new(
+        client: Client,
+        database: Database,
+        pool_size: Option<u32>,
+        hosts: Vec<(String, u16)>,
+    ) -> Self {
         let pool = pool_size.unwrap_or(DEFAULT_POOL_SIZE).max(2) as usize;
         Self {
             client,
             database,
             data: Arc::new(Semaphore::new(pool - 1)),
+            hosts: Arc::new(hosts),
             ping_in_flight: Arc::default(),
             warnings: Arc::default(),
         }
@@ -92,6 +100,11 @@ impl Db {
     /// The database the service uses.
     pub fn database(&self) -> &Database {
         &self.database
+    }
+
+    /// The servers it was configured with, `(host, port)`, without credentials.
+    pub fn hosts(&self) -> &[(String, u16)] {
+        &self.hosts
     }
 
     /// The driver's client.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::body::HttpBody;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -36,11 +36,29 @@ pub const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `Access-Control-Allow-Origin: *`, methods GET, POST, DELETE, OPTIONS, header Content-Type.
+/// The browser may read [`SERVED_BY`] (`Access-Control-Expose-Headers`).
 pub fn cors() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
         .allow_headers([header::CONTENT_TYPE])
+        .expose_headers([HeaderName::from_static(SERVED_BY)])
+}
+
+/// The response header that names the replica that answered: its host name (the
+/// container id under Docker and Swarm, the pod under Kubernetes).
+pub const SERVED_BY: &str = "x-served-by";
+
+/// Middleware: [`SERVED_BY`] on every answer.
+pub async fn served_by(req: Request, next: Next) -> Response {
+    static NAME: std::sync::OnceLock<Option<HeaderValue>> = std::sync::OnceLock::new();
+    let name = NAME.get_or_init(|| HeaderValue::from_str(&crate::connections::hostname()).ok());
+    let mut res = next.run(req).await;
+    if let Some(name) = name {
+        res.headers_mut()
+            .insert(HeaderName::from_static(SERVED_BY), name.clone());
+    }
+    res
 }
 
 /// Wraps a service's documented routes with what every JSON service has: health
@@ -64,6 +82,7 @@ pub fn json_layers(routes: Router) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(limit_body))
         .layer(from_fn(json_errors))
+        .layer(from_fn(served_by))
         .layer(cors())
         .layer(TraceLayer::new_for_http())
 }

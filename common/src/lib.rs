@@ -5,6 +5,7 @@
 
 pub mod access_log;
 pub mod config;
+pub mod connections;
 pub mod db;
 pub mod error;
 pub mod extract;

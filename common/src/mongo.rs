@@ -224,9 +224,17 @@ impl MongoConfig {
     /// A [`Db`] (client, database, operation limits) for a service. The driver
     /// connects lazily, so this works while the server is still down.
     pub async fn connect_db(&self) -> Result<Db, ConfigError> {
-        let pool_size = self.client_options().await?.max_pool_size;
+        let options = self.client_options().await?;
+        let hosts = options
+            .hosts
+            .iter()
+            .map(|h| match h {
+                ServerAddress::Tcp { host, port } => (host.clone(), port.unwrap_or(27017)),
+                other => (other.to_string(), 27017),
+            })
+            .collect();
         let (client, database) = self.connect().await?;
-        Ok(Db::new(client, database, pool_size))
+        Ok(Db::new(client, database, options.max_pool_size, hosts))
     }
 
     /// A client and the database to use. The driver connects lazily, so this works

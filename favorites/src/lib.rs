@@ -8,6 +8,7 @@ pub mod swapi;
 pub mod swapi_standin;
 
 use axum::Router;
+use common::connections::Connections;
 use common::server::StartError;
 use common::Db;
 
@@ -15,8 +16,11 @@ pub use config::Config;
 
 /// The whole HTTP app: favorites and SWAPI routes, health, CORS and limits.
 pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
+    let mut upstreams = common::connections::mongodb(&db);
+    upstreams.push(swapi.upstream());
+    let connections = Connections::new("favorites", upstreams);
     common::http::finish(
-        routes::routes(store::FavoriteStore::new(&db), swapi),
+        routes::routes(store::FavoriteStore::new(&db), swapi).merge(connections.routes()),
         db,
         "Star Wars favorites API",
         "The favorites service of the course's multi-container app: saved favorites in MongoDB, and SWAPI's films and people passed through. Every error is {\"message\": \"...\"}.",

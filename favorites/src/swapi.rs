@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
+use common::connections::Upstream;
 use common::ApiError;
 use serde_json::Value;
 
@@ -116,6 +117,42 @@ impl Swapi {
         }
     }
 }
+
+impl Swapi {
+    /// The `/connections` upstream: SWAPI at its configured base, probed with
+    /// `GET {base}/` (any answer below 500 counts: it is there).
+    pub fn upstream(&self) -> Upstream {
+        let url = reqwest::Url::parse(&self.base_url).ok();
+        let host = url
+            .as_ref()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let port = url
+            .as_ref()
+            .and_then(|u| u.port_or_known_default())
+            .unwrap_or(443);
+        let me = self.clone();
+        let mut upstream =
+            Upstream::new("SWAPI", self.base_url.to_string(), host, port, move || {
+                let me = me.clone();
+                async move {
+                    let url = format!("{}/", me.base_url);
+                    match me.http.get(&url).send().await {
+                        Ok(res) if res.status().is_server_error() => {
+                            Err(format!("answered {}", res.status()))
+                        }
+                        Ok(_) => Ok(()),
+                        Err(e) => Err(chain(&e)),
+                    }
+                }
+            });
+        upstream.stand_in_for_www = Some(STAND_IN_NOTE);
+        upstream
+    }
+}
+
+/// What the network page says of a SWAPI reached inside the network.
+pub const STAND_IN_NOTE: &str = "SWAPI reached inside the network: the offline stand-in, a container on the same network (case 3), playing the part of swapi.dev on the internet (case 1)";
 
 /// The body, or `None` when it is larger than [`MAX_ANSWER_BYTES`].
 async fn read_limited(mut res: reqwest::Response) -> reqwest::Result<Option<Vec<u8>>> {

@@ -46,7 +46,8 @@ async fn the_description_lists_every_route_and_status() {
             "/favorites/{id}": { "delete": ["200", "400", "404", "503"] },
             "/movies": { "get": swapi },
             "/people": { "get": swapi },
-            "/healthz": { "get": ["200"] },
+            "/connections": { "get": ["200"] },
+        "/healthz": { "get": ["200"] },
             "/readyz": { "get": ["200", "503"] }
         }))
         .unwrap();

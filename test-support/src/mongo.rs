@@ -80,6 +80,18 @@ impl SharedMongo {
         ]
     }
 
+    /// `MONGODB_URL` for database `db` on this server, as root: the password (which has
+    /// `@ : / %` in it) percent-encoded, as a URL needs.
+    pub fn url(&self, db: &str) -> String {
+        format!(
+            "mongodb://{}:{}@{}:{}/{db}?authSource=admin&directConnection=true",
+            userinfo_encode(&self.username),
+            userinfo_encode(&self.password),
+            self.host,
+            self.port
+        )
+    }
+
     /// A root client of the test's own, to check what a service stored.
     pub fn client(&self) -> mongodb::Client {
         client_for(
@@ -93,6 +105,19 @@ impl SharedMongo {
     pub fn dedicated(&self) -> MongoInstance {
         MongoInstance::start(self)
     }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters (a URL's userinfo).
+pub fn userinfo_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A root (or unauthenticated) client with short timeouts.

@@ -18,29 +18,10 @@ use test_support::{free_port, shared_mongo, RouterClient, ServiceProcess};
 pub const FAVORITES: &str = env!("CARGO_BIN_EXE_favorites");
 pub const STANDIN: &str = env!("CARGO_BIN_EXE_swapi-standin");
 
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `MONGODB_URL` for database `db` on the shared test server, as root. The password has
 /// `@ : / %` in it, so this also proves such a password works once encoded.
 pub fn mongo_url(db: &str) -> String {
-    let m = shared_mongo();
-    format!(
-        "mongodb://{}:{}@{}:{}/{db}?authSource=admin&directConnection=true",
-        encode(&m.username),
-        encode(&m.password),
-        m.host,
-        m.port
-    )
+    shared_mongo().url(db)
 }
 
 /// A port on 127.0.0.1 where nothing listens (connection refused).

@@ -1,0 +1,140 @@
+//! The wire format of `GET /connections` and the course's three communication cases.
+//!
+//! Each service that talks to others reports, per upstream, the address it is
+//! configured with, what that name resolves to where the service runs, whether the
+//! upstream answers now (and how fast, or why not), and which of the course's cases the
+//! path is:
+//! 1. container → WWW (a public name: `https://swapi.dev/api`);
+//! 2. container → host (`host.docker.internal`, the host's address on the Docker bridge);
+//! 3. container → container (a service or container name on a user-defined network).
+//!
+//! The services fill these in (the `common` crate); the frontend's `/network` page
+//! draws them. No credential is ever part of an address.
+
+use serde::{Deserialize, Serialize};
+
+/// A service's report: `GET /connections`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Report {
+    /// `backend`, `favorites`, `frontend`.
+    pub service: String,
+    /// The host name of the process's machine: the container id under Docker, the task's
+    /// under Swarm, the pod's under Kubernetes.
+    pub hostname: String,
+    /// Whether the service runs in a container (else: a local run, no containers).
+    pub in_container: bool,
+    /// One entry per upstream, in a fixed order.
+    pub connections: Vec<Connection>,
+}
+
+/// One upstream of a service, as probed just now (results are cached briefly).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Connection {
+    /// What it is: `MongoDB`, `SWAPI`, `goals API`, `favorites service`.
+    pub upstream: String,
+    /// The address as configured, without credentials: `mongodb:27017`,
+    /// `https://swapi.dev/api`, `http://backend`.
+    pub address: String,
+    /// The host name in the address (`mongodb`, `swapi.dev`, `host.docker.internal`).
+    pub host: String,
+    /// The IP addresses `host` resolves to where the service runs (empty: it does not).
+    pub resolved: Vec<String>,
+    /// Whether the upstream answered the probe.
+    pub ok: bool,
+    /// How long the probe took, in milliseconds (also when it failed).
+    pub latency_ms: f64,
+    /// Why it did not answer (one line), when `ok` is false.
+    pub error: Option<String>,
+    /// The course's communication case of this path (1, 2 or 3); `None` in a local run
+    /// without containers.
+    pub case: Option<u8>,
+    /// The case in words: `container → WWW`, `container → host`,
+    /// `container → container`, or `local run (no containers)`.
+    pub case_label: String,
+    /// Set when the path stands in for another case: the offline SWAPI stand-in is
+    /// reached as case 3 but plays case 1's part.
+    pub plays_case: Option<u8>,
+    /// A sentence for the student, e.g. what the stand-in is.
+    pub note: Option<String>,
+}
+
+/// What the frontend's `GET /connections` answers: its own report, and those of the
+/// services it reached (`Err` with the reason when it could not), as
+/// `{"Ok": report}` / `{"Err": "why"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkView {
+    pub frontend: Report,
+    pub backend: Result<Report, String>,
+    pub favorites: Result<Report, String>,
+}
+
+/// The host names that mean "the machine Docker runs on" from inside a container.
+pub const HOST_NAMES: [&str; 2] = ["host.docker.internal", "gateway.docker.internal"];
+
+/// The case of a path from a service to `host`, which resolved to `resolved`:
+/// - not in a container: `None` (a local run);
+/// - `host.docker.internal` (or an address equal to it): 2;
+/// - a name without dots (a service or container name), or one that resolves only to
+///   private addresses: 3;
+/// - anything else: 1.
+pub fn classify(host: &str, resolved: &[String], in_container: bool) -> (Option<u8>, &'static str) {
+    if !in_container {
+        return (None, "local run (no containers)");
+    }
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if HOST_NAMES.contains(&host.as_str()) {
+        return (Some(2), "container → host");
+    }
+    let private = !resolved.is_empty() && resolved.iter().all(|ip| is_private(ip));
+    if !host.contains('.') || private {
+        (Some(3), "container → container")
+    } else {
+        (Some(1), "container → WWW")
+    }
+}
+
+/// RFC 1918 and loopback IPv4 addresses, IPv6 unique-local and loopback.
+pub fn is_private(ip: &str) -> bool {
+    if let Ok(v4) = ip.parse::<std::net::Ipv4Addr>() {
+        return v4.is_private() || v4.is_loopback() || v4.is_link_local();
+    }
+    if let Ok(v6) = ip.parse::<std::net::Ipv6Addr>() {
+        return v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ips(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_three_cases() {
+        assert_eq!(
+            classify("swapi.dev", &ips(&["52.58.110.120"]), true).0,
+            Some(1)
+        );
+        assert_eq!(
+            classify("host.docker.internal", &ips(&["172.17.0.1"]), true).0,
+            Some(2)
+        );
+        assert_eq!(classify("mongodb", &ips(&["172.18.0.2"]), true).0, Some(3));
+        // an unresolvable service name is still meant as case 3
+        assert_eq!(classify("mongodb", &[], true).0, Some(3));
+        // a dotted name on a private network (a compose project's FQDN)
+        assert_eq!(
+            classify("db.goals-net", &ips(&["10.0.1.5"]), true).0,
+            Some(3)
+        );
+        let (case, label) = classify("mongodb", &ips(&["127.0.0.1"]), false);
+        assert_eq!((case, label), (None, "local run (no containers)"));
+        assert!(!is_private("8.8.8.8"));
+        assert!(is_private("fd00::1"));
+    }
+}
