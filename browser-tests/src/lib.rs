@@ -387,3 +387,122 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
 }
 
 pub use test_support::mongo::userinfo_encode;
+
+/// The whole stack as real debug processes on free ports: the goals backend (on a fresh
+/// database), the SWAPI stand-in, favorites and the frontend. The frontend server reaches
+/// the services at 127.0.0.1 (standing in for service names inside a network), the
+/// browser at `localhost` (the published ports). Stopped on drop.
+pub struct Stack {
+    pub backend: ServiceProcess,
+    backend_env: Vec<(String, String)>,
+    _logs: TempDir,
+    pub swapi: ServiceProcess,
+    pub favorites: ServiceProcess,
+    pub frontend: ServiceProcess,
+}
+
+impl Stack {
+    /// Builds what is missing (the binaries, the site), then starts everything, ready.
+    pub fn start(goals_db: &str) -> Self {
+        let _ = browser_paths();
+        build_frontend();
+        build_bins(&["backend", "favorites"]);
+        let mongo = shared_mongo();
+        let logs = TempDir::new("browser-backend-logs");
+        let backend_port = free_port();
+        let mut backend_env = mongo.service_env();
+        backend_env.extend([
+            ("MONGODB_DATABASE".to_owned(), goals_db.to_owned()),
+            ("LOG_DIR".to_owned(), logs.path().display().to_string()),
+            ("PORT".to_owned(), backend_port.to_string()),
+        ]);
+        let mut backend = ServiceProcess::spawn(debug_bin("backend"), backend_port, &backend_env);
+        backend.wait_ready();
+
+        let swapi_port = free_port();
+        let mut swapi = ServiceProcess::spawn(
+            debug_bin("swapi-standin"),
+            swapi_port,
+            &vars(&[("PORT", &swapi_port.to_string())]),
+        );
+        swapi.wait_serving();
+        let favorites_port = free_port();
+        let mut favorites = ServiceProcess::spawn(
+            debug_bin("favorites"),
+            favorites_port,
+            &vars(&[
+                (
+                    "MONGODB_URL",
+                    &mongo.url(&mongo.fresh_db("browser-favorites")),
+                ),
+                (
+                    "SWAPI_BASE_URL",
+                    &format!("http://127.0.0.1:{swapi_port}/api"),
+                ),
+                ("PORT", &favorites_port.to_string()),
+            ]),
+        );
+        favorites.wait_ready();
+
+        let frontend_port = free_port();
+        let mut frontend = ServiceProcess::spawn(
+            debug_bin("frontend"),
+            frontend_port,
+            &vars(&[
+                ("PORT", &frontend_port.to_string()),
+                (
+                    "BACKEND_INTERNAL_URL",
+                    &format!("http://127.0.0.1:{backend_port}"),
+                ),
+                (
+                    "BACKEND_PUBLIC_URL",
+                    &format!("http://localhost:{backend_port}"),
+                ),
+                (
+                    "FAVORITES_INTERNAL_URL",
+                    &format!("http://127.0.0.1:{favorites_port}"),
+                ),
+                (
+                    "FAVORITES_PUBLIC_URL",
+                    &format!("http://localhost:{favorites_port}"),
+                ),
+            ]),
+        );
+        frontend.wait_serving().wait_ready();
+        Self {
+            backend,
+            backend_env,
+            _logs: logs,
+            swapi,
+            favorites,
+            frontend,
+        }
+    }
+
+    /// The frontend page at `path`, as the browser opens it.
+    pub fn page(&self, path: &str) -> String {
+        format!("http://localhost:{}{path}", self.frontend.port)
+    }
+
+    /// Stops the backend (SIGTERM, waits for it to exit).
+    pub fn stop_backend(&mut self) {
+        self.backend.terminate();
+        self.backend
+            .wait_exit(Duration::from_secs(10))
+            .expect("the backend stops on SIGTERM");
+    }
+
+    /// Starts the backend again, on the same port and database, ready.
+    pub fn restart_backend(&mut self) {
+        let port = self.backend.port;
+        self.backend = ServiceProcess::spawn(debug_bin("backend"), port, &self.backend_env);
+        self.backend.wait_ready();
+    }
+}
+
+fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}

@@ -77,6 +77,18 @@ impl From<DbError> for ApiError {
     }
 }
 
+/// An error and its causes on one line (reqwest's own message leaves out the cause).
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (

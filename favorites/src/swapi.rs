@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use common::connections::Upstream;
+use common::error::chain;
 use common::ApiError;
 use serde_json::Value;
 
@@ -181,18 +182,6 @@ fn request_failed(url: &str, err: &reqwest::Error) -> ApiError {
         tracing::warn!(%url, error = %chain(err), "SWAPI request failed");
         ApiError::new(StatusCode::BAD_GATEWAY, SWAPI_UNREACHABLE)
     }
-}
-
-/// An error and its causes on one line (reqwest's own message leaves out the cause).
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut line = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        line.push_str(": ");
-        line.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    line
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub enum Service {
     Goals,
     Favorites,
+    /// This page's own server (the network map's data).
+    Frontend,
 }
 
 impl Service {
@@ -24,6 +26,7 @@ impl Service {
         match self {
             Service::Goals => "the goals API",
             Service::Favorites => "the favorites service",
+            Service::Frontend => "this page's server",
         }
     }
 }
@@ -283,6 +286,105 @@ pub async fn people(base: &str, page: u32) -> Result<SwapiPage<Person>, ApiError
 }
 
 // ---------------------------------------------------------------------------------
+// The network map
+
+/// The map's server-side view: on the server, gathered right here; in the browser,
+/// `GET /connections` of this page's own server.
+#[cfg(feature = "ssr")]
+pub async fn network_view(
+    urls: &crate::urls::ServiceUrls,
+) -> Result<network_map::NetworkView, ApiError> {
+    Ok(crate::network_probe::view(urls).await)
+}
+
+/// The map's server-side view: on the server, gathered right here; in the browser,
+/// `GET /connections` of this page's own server.
+#[cfg(not(feature = "ssr"))]
+pub async fn network_view(
+    _urls: &crate::urls::ServiceUrls,
+) -> Result<network_map::NetworkView, ApiError> {
+    let origin = leptos::prelude::window()
+        .location()
+        .origin()
+        .unwrap_or_default();
+    send(
+        Service::Frontend,
+        client().get(join(&origin, "/connections")),
+    )
+    .await
+}
+
+/// What the browser saw of a service's published URL (`GET {base}/healthz`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrowserProbe {
+    pub ok: bool,
+    /// Milliseconds until the answer (or the failure).
+    pub latency_ms: f64,
+    /// The replica that answered (`X-Served-By`).
+    pub served_by: Option<String>,
+    pub error: Option<String>,
+}
+
+/// How long the browser waits for a probe: 3 s.
+pub const BROWSER_PROBE_TIMEOUT_MS: u32 = 3000;
+
+/// `GET {base}/healthz` from the browser, given up after [`BROWSER_PROBE_TIMEOUT_MS`].
+#[cfg(target_arch = "wasm32")]
+pub async fn probe_from_browser(base: &str) -> BrowserProbe {
+    use futures::future::{select, Either};
+    let t0 = js_sys::Date::now();
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = tx.send(());
+        },
+        std::time::Duration::from_millis(BROWSER_PROBE_TIMEOUT_MS.into()),
+    );
+    let request = Box::pin(client().get(join(base, "/healthz")).send());
+    let outcome = match select(request, rx).await {
+        Either::Left((Ok(res), _)) if res.status().is_success() => Ok(res
+            .headers()
+            .get("x-served-by")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)),
+        Either::Left((Ok(res), _)) => Err(format!("answered {}", res.status())),
+        Either::Left((Err(_), _)) => {
+            Err("no answer (refused, or blocked by the browser)".to_owned())
+        }
+        Either::Right(_) => Err(format!(
+            "no answer within {} s",
+            BROWSER_PROBE_TIMEOUT_MS / 1000
+        )),
+    };
+    let latency_ms = ((js_sys::Date::now() - t0) * 10.0).round() / 10.0;
+    match outcome {
+        Ok(served_by) => BrowserProbe {
+            ok: true,
+            latency_ms,
+            served_by,
+            error: None,
+        },
+        Err(e) => BrowserProbe {
+            ok: false,
+            latency_ms,
+            served_by: None,
+            error: Some(e),
+        },
+    }
+}
+
+/// Probes run in the browser only.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn probe_from_browser(_base: &str) -> BrowserProbe {
+    BrowserProbe {
+        ok: false,
+        latency_ms: 0.0,
+        served_by: None,
+        error: Some("probed by the browser only".into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------
 // Transport
 
 /// Sends a request: a 2xx body as `T`, anything else as an [`ApiError`].
@@ -319,6 +421,13 @@ fn log_failure(_service: Service, _err: &reqwest::Error) {}
 
 /// On the server: one shared client with timeouts, so a slow service cannot hold a
 /// page render for long, and a user agent that marks its requests in access logs.
+/// Idle connections are dropped after 5 s, before the services' 10 s idle limit closes
+/// them under a request.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn server_client() -> reqwest::Client {
+    client()
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn client() -> reqwest::Client {
     use std::sync::OnceLock;
@@ -329,6 +438,7 @@ fn client() -> reqwest::Client {
             reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(3))
                 .timeout(Duration::from_secs(8))
+                .pool_idle_timeout(Duration::from_secs(5))
                 .user_agent(SSR_USER_AGENT)
                 .build()
                 .expect("reqwest client")

@@ -63,7 +63,7 @@ pub fn shell(urls: ServiceUrls, assets: AssetUrls, live_reload: Option<String>) 
 
 /// `true` once the wasm has taken over the server-rendered page.
 #[derive(Clone, Copy)]
-struct Hydrated(ReadSignal<bool>);
+pub(crate) struct Hydrated(pub(crate) ReadSignal<bool>);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <nav class="nav">
                             <A href="/" exact=true>"Course Goals"</A>
                             <A href="/favorites">"Star Wars Favorites"</A>
+                            <A href="/network">"Network"</A>
                         </nav>
                     </div>
                 </header>
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=GoalsPage ssr=SsrMode::Async />
                         <Route path=path!("/favorites") view=FavoritesPage ssr=SsrMode::Async />
+                        <Route path=path!("/network") view=crate::network::NetworkPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <footer class="footer">

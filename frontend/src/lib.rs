@@ -11,6 +11,9 @@ pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod config;
 pub mod live_reload;
+pub mod network;
+#[cfg(feature = "ssr")]
+pub mod network_probe;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod urls;

@@ -186,9 +186,17 @@ pub fn app(config: &Config, assets: Assets) -> Router {
                 .not_found_service(not_found.into_service()),
         );
 
+    let urls = config.urls.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route(
+            "/connections",
+            get(move || {
+                let urls = urls.clone();
+                async move { Json(crate::network_probe::view(&urls).await) }
+            }),
+        );
     if config.live_reload {
         router = router.route(live_reload::ENDPOINT, get(live_reload_id));
     }

@@ -75,6 +75,8 @@ pub const HOST_NAMES: [&str; 2] = ["host.docker.internal", "gateway.docker.inter
 
 /// The case of a path from a service to `host`, which resolved to `resolved`:
 /// - not in a container: `None` (a local run);
+/// - only loopback addresses: `None` (`localhost` is the container itself: the
+///   course's lesson that a container's `localhost` is not the host's);
 /// - `host.docker.internal` (or an address equal to it): 2;
 /// - a name without dots (a service or container name), or one that resolves only to
 ///   private addresses: 3;
@@ -82,6 +84,9 @@ pub const HOST_NAMES: [&str; 2] = ["host.docker.internal", "gateway.docker.inter
 pub fn classify(host: &str, resolved: &[String], in_container: bool) -> (Option<u8>, &'static str) {
     if !in_container {
         return (None, "local run (no containers)");
+    }
+    if !resolved.is_empty() && resolved.iter().all(|ip| is_loopback(ip)) {
+        return (None, "localhost: this container itself");
     }
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if HOST_NAMES.contains(&host.as_str()) {
@@ -93,6 +98,12 @@ pub fn classify(host: &str, resolved: &[String], in_container: bool) -> (Option<
     } else {
         (Some(1), "container → WWW")
     }
+}
+
+/// 127.0.0.0/8 and ::1.
+pub fn is_loopback(ip: &str) -> bool {
+    ip.parse::<std::net::IpAddr>()
+        .is_ok_and(|a| a.is_loopback())
 }
 
 /// RFC 1918 and loopback IPv4 addresses, IPv6 unique-local and loopback.
@@ -131,6 +142,10 @@ mod tests {
         assert_eq!(
             classify("db.goals-net", &ips(&["10.0.1.5"]), true).0,
             Some(3)
+        );
+        assert_eq!(
+            classify("localhost", &ips(&["127.0.0.1", "::1"]), true),
+            (None, "localhost: this container itself")
         );
         let (case, label) = classify("mongodb", &ips(&["127.0.0.1"]), false);
         assert_eq!((case, label), (None, "local run (no containers)"));

@@ -174,6 +174,19 @@ check "POST the same name again: 409" status_is 409
 http GET "$F/favorites"
 check "GET /favorites lists it" eval 'status_is 200 && jq_true "[.favorites[].name] == [\"A New Hope\"]"'
 
+phase "network map: /connections and /network with the real service names"
+http GET "$B/connections"
+check "backend /connections: mongodb:27017 resolved, answering, case 3" \
+  eval 'status_is 200 && jq_true ".in_container and (.connections[0] | .address == \"mongodb:27017\" and .case == 3 and .ok and (.resolved | length > 0))"'
+check "X-Served-By names the replica (the container's host name)" eval 'grep -qi "^x-served-by: [0-9a-f]\{12\}" "$TMP/headers"'
+http GET "$F/connections"
+check "favorites /connections: the SWAPI stand-in reached as case 3, playing case 1" \
+  eval 'status_is 200 && jq_true "(.connections[] | select(.upstream == \"SWAPI\")) | .address == \"http://swapi:8000/api\" and .case == 3 and .plays_case == 1 and .ok"'
+check "no password in /connections" eval '! grep -qF "$E2E_MONGO_PASSWORD" "$TMP/body"'
+http GET "$W/network"
+check "/network is rendered on the server with the service names and cases" \
+  eval 'status_is 200 && grep -q "http://backend" "$TMP/body" && grep -q "mongodb:27017" "$TMP/body" && grep -q "case 3: container → container" "$TMP/body"'
+
 phase "case 3: mongodb reachable by service name only, not from the host"
 MONGO_CID=$(cid mongodb)
 check "backend is configured with MONGODB_HOST=mongodb (a service name, no IP)" \
