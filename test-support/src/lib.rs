@@ -7,6 +7,7 @@
 pub mod load;
 pub mod mongo;
 pub mod process;
+pub mod pytool;
 pub mod router;
 pub mod schemathesis;
 

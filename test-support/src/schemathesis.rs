@@ -1,6 +1,5 @@
 //! Schemathesis (PyPI), the API fuzzer the services' OpenAPI descriptions are checked
-//! with: installed once into `$GOALS_CACHE/schemathesis-venv` (default
-//! `~/.cache/goals-stack`), pinned, and run against a live service.
+//! with: pinned, installed once ([`crate::pytool`]), run against a live service.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -9,53 +8,9 @@ use std::time::Duration;
 /// The pinned version.
 pub const VERSION: &str = "4.32.5";
 
-fn cache_dir() -> PathBuf {
-    std::env::var_os("GOALS_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into()))
-                .join(".cache/goals-stack")
-        })
-}
-
-/// The `schemathesis` command, installed on first use (one installer at a time across
-/// test processes: a lock file). Panics with what to do when it cannot be installed.
+/// The `schemathesis` command, installed on first use.
 pub fn binary() -> PathBuf {
-    let venv = cache_dir().join("schemathesis-venv");
-    let bin = venv.join("bin/schemathesis");
-    std::fs::create_dir_all(cache_dir()).expect("cache dir");
-    let lock = std::fs::File::create(cache_dir().join("schemathesis.lock")).expect("lock file");
-    use std::os::fd::AsRawFd;
-    unsafe {
-        libc::flock(lock.as_raw_fd(), libc::LOCK_EX);
-    }
-    let installed = Command::new(&bin)
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains(VERSION))
-        .unwrap_or(false);
-    if !installed {
-        eprintln!(
-            "[schemathesis] installing schemathesis {VERSION} into {} (once)",
-            venv.display()
-        );
-        let _ = std::fs::remove_dir_all(&venv);
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success())
-            && Command::new(venv.join("bin/pip"))
-                .args(["install", "-q", &format!("schemathesis=={VERSION}")])
-                .status()
-                .is_ok_and(|s| s.success());
-        assert!(
-            ok,
-            "cannot install schemathesis {VERSION} from PyPI into {} (needs python3 with venv: apt-get install python3-venv)",
-            venv.display()
-        );
-    }
-    bin
+    crate::pytool::install("schemathesis", VERSION, "schemathesis")
 }
 
 /// Runs every schemathesis check against the description at

