@@ -8,6 +8,8 @@
 #              browser test (headless Chromium against the real services)
 #   images     a Docker engine and the images (scripts/docker-prepare.sh)
 #   compose    the whole stack with docker compose (tests/compose/run.sh)
+#   swarm      the stack file on a single-node Docker Swarm, from the compose phase's images
+#              (cargo test -p e2e --test swarm; the test phase leaves it to this phase)
 #   dev        hot reload in the development stack (tests/dev/run.sh)
 #   exercises  the course exercises, each checking itself (exercises/run.sh)
 # Needs: cargo (the machine's toolchain), python3 (for the test server), and for the last
@@ -62,7 +64,8 @@ p_build() {
 }
 
 p_test() {
-  cargo test --workspace --features frontend/ssr --no-fail-fast
+  # the Swarm deployment test needs the images of the compose phase: it runs in the swarm phase
+  cargo test --workspace --features frontend/ssr --no-fail-fast -- --skip swarm_stack_
 }
 
 p_images() {
@@ -71,6 +74,10 @@ p_images() {
 
 p_compose() {
   bash tests/compose/run.sh
+}
+
+p_swarm() {
+  cargo test -p e2e --test swarm -- --nocapture swarm_stack_
 }
 
 p_dev() {
@@ -82,11 +89,11 @@ p_exercises() {
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb:0.7.0b3} bash exercises/run.sh
 }
 
-ALL=(prepare lint build test images compose dev exercises)
+ALL=(prepare lint build test images compose swarm dev exercises)
 PHASES=("${@:-${ALL[@]}}")
 for p in "${PHASES[@]}"; do
   case $p in
-    prepare|lint|build|test|images|compose|dev|exercises) phase "$p" "p_$p" ;;
+    prepare|lint|build|test|images|compose|swarm|dev|exercises) phase "$p" "p_$p" ;;
     *) echo "unknown phase '$p' (phases: ${ALL[*]})"; exit 2 ;;
   esac
 done
