@@ -1,5 +1,5 @@
 //! The goals API against a real MongoDB-compatible server (authentication on), every
-//! route, status and message of the SPEC.
+//! route, status and message of the README's "The goals API".
 
 mod support;
 

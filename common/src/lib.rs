@@ -1,6 +1,6 @@
 //! The pieces the course's services share, so that the backend and the favorites
 //! service behave the same way: one typed configuration read once at start, the
-//! MongoDB connection rule of the SPEC, JSON errors, CORS, health endpoints, the
+//! MongoDB connection rule (README, "Configuration"), JSON errors, CORS, health endpoints, the
 //! Apache combined access log and a serve loop with graceful shutdown.
 
 pub mod access_log;

@@ -1,4 +1,4 @@
-//! The one MongoDB rule of the SPEC, shared by every service that stores data.
+//! The one MongoDB rule (README, "Configuration"), shared by every service that stores data.
 //!
 //! `MONGODB_URL`, when set, wins and is used as given. Otherwise the address is built
 //! from `MONGODB_HOST` and `MONGODB_PORT`, with a credential only when
@@ -167,7 +167,7 @@ impl MongoConfig {
         }
     }
 
-    /// The driver options, with the SPEC's timeouts; the URL form is parsed here.
+    /// The driver options, with the 3 s timeouts and journaled writes; the URL form is parsed here.
     pub async fn client_options(&self) -> Result<ClientOptions, ConfigError> {
         let mut options = match &self.target {
             Target::Url(url) => ClientOptions::parse(url).await.map_err(|e| {

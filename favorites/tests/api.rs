@@ -1,5 +1,5 @@
 //! The favorites API against a real MongoDB-compatible server (authentication on):
-//! every route, status and message of the SPEC's "Favorites API", in-process.
+//! every route, status and message of the README's "The favorites API", in-process.
 
 mod support;
 

@@ -133,12 +133,6 @@ struct GoalSaved {
     goal: Goal,
 }
 
-#[derive(Deserialize)]
-struct Confirmation {
-    #[allow(dead_code)]
-    message: Option<String>,
-}
-
 pub async fn list_goals(base: &str) -> Result<Vec<Goal>, ApiError> {
     let req = client().get(join(base, "/goals"));
     let list: GoalList = send(Service::Goals, req).await?;
@@ -155,7 +149,8 @@ pub async fn add_goal(base: &str, text: &str) -> Result<Goal, ApiError> {
 
 pub async fn delete_goal(base: &str, id: &str) -> Result<(), ApiError> {
     let req = client().delete(join(base, &format!("/goals/{}", path_segment(id))));
-    let _: Confirmation = send(Service::Goals, req).await?;
+    // the body is `{"message": "Deleted goal!"}`: any JSON will do
+    let _: serde::de::IgnoredAny = send(Service::Goals, req).await?;
     Ok(())
 }
 

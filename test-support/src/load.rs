@@ -69,7 +69,7 @@ pub async fn timed_get(port: u16, path: &str, limit: Duration) -> (Option<u16>, 
 }
 
 /// After a burst of 64 clients for 2 s on `burst_path`, `list_path` and `/readyz` are
-/// each answered 200 within 3 s (the SPEC's bound: the database timeouts plus the
+/// each answered 200 within 3 s (the bound the README promises: the database timeouts plus the
 /// request's own work; the driver's pool stall made it ~22 s). Panics otherwise,
 /// printing the figures.
 pub async fn assert_answers_after_a_burst(port: u16, burst_path: &str, list_path: &str) {

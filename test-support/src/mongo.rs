@@ -70,7 +70,7 @@ impl SharedMongo {
         format!("{prefix}-{}", unique_suffix())
     }
 
-    /// The variables a service needs to reach this server as root (the SPEC's host form).
+    /// The variables a service needs to reach this server as root (the host form of the README's configuration rule).
     pub fn service_env(&self) -> Vec<(String, String)> {
         vec![
             ("MONGODB_HOST".into(), self.host.clone()),
