@@ -17,7 +17,10 @@ fn compose() -> serde_yaml::Value {
 #[test]
 fn the_mongodb_image_is_a_variable_defaulting_to_mongo_8() {
     let doc = compose();
-    assert_eq!(doc["services"]["mongodb"]["image"], "${MONGO_IMAGE:-mongo:8}");
+    assert_eq!(
+        doc["services"]["mongodb"]["image"],
+        "${MONGO_IMAGE:-mongo:8}"
+    );
 }
 
 /// Runs the healthcheck's shell command with only the given fake commands on PATH
@@ -32,7 +35,11 @@ fn healthcheck_with(shells: &[(&str, i32)]) -> i32 {
     let bin = TempDir::new("fake-shells");
     for (name, code) in shells {
         let path = bin.path().join(name);
-        std::fs::write(&path, format!("#!/bin/sh\ncase \"$*\" in *ping*) exit {code};; *) exit 9;; esac\n")).unwrap();
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\ncase \"$*\" in *ping*) exit {code};; *) exit 9;; esac\n"),
+        )
+        .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     Command::new("/bin/sh")
@@ -47,9 +54,21 @@ fn healthcheck_with(shells: &[(&str, i32)]) -> i32 {
 
 #[test]
 fn the_healthcheck_works_with_mongosh_or_the_legacy_mongo_shell() {
-    assert_eq!(healthcheck_with(&[("mongosh", 0)]), 0, "mongo:8 (mongosh only)");
-    assert_eq!(healthcheck_with(&[("mongo", 0)]), 0, "mongo:4.4 (mongo only)");
-    assert_ne!(healthcheck_with(&[("mongosh", 1)]), 0, "mongosh says not ready");
+    assert_eq!(
+        healthcheck_with(&[("mongosh", 0)]),
+        0,
+        "mongo:8 (mongosh only)"
+    );
+    assert_eq!(
+        healthcheck_with(&[("mongo", 0)]),
+        0,
+        "mongo:4.4 (mongo only)"
+    );
+    assert_ne!(
+        healthcheck_with(&[("mongosh", 1)]),
+        0,
+        "mongosh says not ready"
+    );
     assert_ne!(healthcheck_with(&[("mongo", 1)]), 0, "mongo says not ready");
     assert_ne!(healthcheck_with(&[]), 0, "no shell at all");
 }

@@ -95,7 +95,12 @@ fn wait_gone() {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         let net = docker(&["network", "inspect", &format!("{STACK}_goals-net")]);
-        let tasks = docker(&["ps", "-q", "--filter", &format!("label=com.docker.stack.namespace={STACK}")]);
+        let tasks = docker(&[
+            "ps",
+            "-q",
+            "--filter",
+            &format!("label=com.docker.stack.namespace={STACK}"),
+        ]);
         if !net.status.success() && String::from_utf8_lossy(&tasks.stdout).trim().is_empty() {
             return;
         }
@@ -124,8 +129,12 @@ fn converge(within: Duration) -> Duration {
     let t0 = Instant::now();
     loop {
         let list = ok(&[
-            "service", "ls", "--filter", &format!("label=com.docker.stack.namespace={STACK}"),
-            "--format", "{{.Name}} {{.Replicas}}",
+            "service",
+            "ls",
+            "--filter",
+            &format!("label=com.docker.stack.namespace={STACK}"),
+            "--format",
+            "{{.Name}} {{.Replicas}}",
         ]);
         let pending: Vec<&str> = list
             .lines()
@@ -165,8 +174,16 @@ fn client_json(script: &str) -> Value {
 fn start_client(image: &str) {
     let _ = docker(&["rm", "-f", CLIENT]);
     ok(&[
-        "run", "-d", "--name", CLIENT, "--network", &format!("{STACK}_goals-net"),
-        "--entrypoint", "sleep", image, "infinity",
+        "run",
+        "-d",
+        "--name",
+        CLIENT,
+        "--network",
+        &format!("{STACK}_goals-net"),
+        "--entrypoint",
+        "sleep",
+        image,
+        "infinity",
     ]);
 }
 
@@ -256,8 +273,13 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     let client_image = "goals-ci-secantusdb:0.7.0b3";
 
     let state = ok(&["info", "-f", "{{.Swarm.LocalNodeState}}"]);
-    let gwbridge_before = docker(&["network", "inspect", "docker_gwbridge"]).status.success();
-    let mut cleanup = Cleanup { left_swarm: false, gwbridge_before };
+    let gwbridge_before = docker(&["network", "inspect", "docker_gwbridge"])
+        .status
+        .success();
+    let mut cleanup = Cleanup {
+        left_swarm: false,
+        gwbridge_before,
+    };
     if state == "inactive" {
         say("docker swarm init (this engine was in no swarm; it leaves again at the end)");
         let out = docker(&["swarm", "init", "--advertise-addr", "127.0.0.1"]);
@@ -266,7 +288,9 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         }
         cleanup.left_swarm = true;
     } else {
-        say(&format!("this engine is in a swarm already ({state}): using it"));
+        say(&format!(
+            "this engine is in a swarm already ({state}): using it"
+        ));
     }
     // leftovers of an aborted run
     let _ = docker(&["rm", "-f", CLIENT]);
@@ -282,7 +306,12 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    secret.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+    secret
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
     assert!(secret.wait().unwrap().success(), "docker secret create");
 
     let stack = std::fs::read_to_string(workspace_root().join("deploy/swarm/stack.yml")).unwrap();
@@ -303,8 +332,17 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
 
     // no password in any service's environment
     for svc in ["mongodb", "backend", "favorites", "frontend"] {
-        let spec = ok(&["service", "inspect", &format!("{STACK}_{svc}"), "-f", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}"]);
-        assert!(!spec.contains(&password), "{svc}: the password is in its environment: {spec}");
+        let spec = ok(&[
+            "service",
+            "inspect",
+            &format!("{STACK}_{svc}"),
+            "-f",
+            "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
+        ]);
+        assert!(
+            !spec.contains(&password),
+            "{svc}: the password is in its environment: {spec}"
+        );
     }
 
     start_client(client_image);
@@ -313,10 +351,19 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     assert_eq!(ips.as_array().unwrap().len(), 3, "tasks.backend: {ips}");
     let spread = client_json(SPREAD);
     say(&format!("40 requests answered by {spread}"));
-    assert!(spread.as_object().unwrap().len() > 1, "one replica answered everything: {spread}");
+    assert!(
+        spread.as_object().unwrap().len() > 1,
+        "one replica answered everything: {spread}"
+    );
 
     // a rolling update under a steady stream of writes
-    ok(&["exec", CLIENT, "sh", "-c", &format!("printf %s '{password}' > /tmp/pw")]);
+    ok(&[
+        "exec",
+        CLIENT,
+        "sh",
+        "-c",
+        &format!("printf %s '{password}' > /tmp/pw"),
+    ]);
     let writer = Command::new("docker")
         .args(["exec", CLIENT, "python3", "-c", WRITER])
         .spawn()
@@ -324,7 +371,14 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     std::thread::sleep(Duration::from_secs(3));
     say("docker service update --force (start-first, one at a time) while writing");
     let t0 = Instant::now();
-    ok(&["service", "update", "--force", "--detach=false", "--quiet", &format!("{STACK}_backend")]);
+    ok(&[
+        "service",
+        "update",
+        "--force",
+        "--detach=false",
+        "--quiet",
+        &format!("{STACK}_backend"),
+    ]);
     say(&format!("rolling update done in {:?}", t0.elapsed()));
     std::thread::sleep(Duration::from_secs(3));
     ok(&["exec", CLIENT, "touch", "/tmp/stop"]);
@@ -332,8 +386,11 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     let result = client_json(STORED);
     println!(
         "[swarm] rolling update: requests {}, retries {}, failed {}, acknowledged {}, stored {}",
-        result["requests"], result["retries"], result["failed"].as_array().map_or(0, Vec::len),
-        result["acked"], result["count"]
+        result["requests"],
+        result["retries"],
+        result["failed"].as_array().map_or(0, Vec::len),
+        result["acked"],
+        result["count"]
     );
     assert_eq!(result["failed"], serde_json::json!([]), "{result}");
     assert_eq!(result["lost"], serde_json::json!([]), "{result}");
@@ -341,15 +398,32 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     assert!(result["acked"].as_u64().unwrap() > 50, "{result}");
 
     // a killed task is replaced
-    let victim = ok(&["ps", "-q", "--filter", &format!("label=com.docker.swarm.service.name={STACK}_backend")]);
-    let victim = victim.lines().next().expect("a backend container").to_owned();
+    let victim = ok(&[
+        "ps",
+        "-q",
+        "--filter",
+        &format!("label=com.docker.swarm.service.name={STACK}_backend"),
+    ]);
+    let victim = victim
+        .lines()
+        .next()
+        .expect("a backend container")
+        .to_owned();
     ok(&["kill", &victim]);
     say(&format!("killed backend container {victim}"));
     std::thread::sleep(Duration::from_secs(2));
     let took = converge(Duration::from_secs(120));
-    let running = ok(&["ps", "-q", "--filter", &format!("label=com.docker.swarm.service.name={STACK}_backend")]);
+    let running = ok(&[
+        "ps",
+        "-q",
+        "--filter",
+        &format!("label=com.docker.swarm.service.name={STACK}_backend"),
+    ]);
     assert_eq!(running.lines().count(), 3, "{running}");
-    assert!(!running.lines().any(|c| c == victim), "the killed container is back?");
+    assert!(
+        !running.lines().any(|c| c == victim),
+        "the killed container is back?"
+    );
     say(&format!("a new task took its place ({took:?})"));
 
     // the data survives docker stack rm and a new deploy
@@ -360,9 +434,17 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     deploy(&file, &env);
     converge(Duration::from_secs(240));
     start_client(client_image);
-    ok(&["exec", CLIENT, "sh", "-c", &format!("printf %s '{password}' > /tmp/pw")]);
+    ok(&[
+        "exec",
+        CLIENT,
+        "sh",
+        "-c",
+        &format!("printf %s '{password}' > /tmp/pw"),
+    ]);
     let after = client_json(STORED)["count"].as_u64().unwrap();
-    say(&format!("goals stored before stack rm: {before}, after a new deploy: {after}"));
+    say(&format!(
+        "goals stored before stack rm: {before}, after a new deploy: {after}"
+    ));
     assert_eq!(after, before);
     drop(cleanup);
 }
@@ -379,6 +461,12 @@ fn swarm_override_for_this_machine_uses_dnsrr_and_publishes_nothing() {
         assert_eq!(svc["deploy"]["endpoint_mode"], "dnsrr", "{name:?}");
     }
     assert_eq!(doc["services"]["backend"]["deploy"]["replicas"], 3);
-    assert_eq!(doc["services"]["backend"]["deploy"]["update_config"]["order"], "start-first");
-    assert_eq!(doc["services"]["mongodb"]["deploy"]["update_config"]["order"], "stop-first");
+    assert_eq!(
+        doc["services"]["backend"]["deploy"]["update_config"]["order"],
+        "start-first"
+    );
+    assert_eq!(
+        doc["services"]["mongodb"]["deploy"]["update_config"]["order"],
+        "stop-first"
+    );
 }

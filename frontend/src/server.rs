@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use leptos::config::{Env as LeptosEnv, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -204,6 +205,10 @@ pub fn app(config: &Config, assets: Assets) -> Router {
         .leptos_routes(&options, generate_route_list(App), render)
         .fallback_service(files)
         .with_state(options)
+        .layer(axum::middleware::from_fn(canonical_path))
+        // pages and JSON compressed for clients that accept it; the precompressed assets
+        // keep their own encoding
+        .layer(CompressionLayer::new().gzip(true))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -251,8 +256,34 @@ async fn cache_control(State(assets): State<Assets>, req: Request, next: Next) -
                 CACHE_REVALIDATE
             }),
         );
+        // the same URL answers gzip or not by the request's Accept-Encoding: a shared
+        // cache must keep them apart
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     res.into_response()
+}
+
+/// Middleware: one canonical form for every page, without a trailing slash:
+/// `/favorites/` (or `/favorites//?page=2`) answers 308 to `/favorites` (`?page=2`), so
+/// the server's router and the app's agree.
+async fn canonical_path(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let target = match req.uri().query() {
+            Some(q) => format!("{}?{q}", if trimmed.is_empty() { "/" } else { trimmed }),
+            None => if trimmed.is_empty() { "/" } else { trimmed }.to_owned(),
+        };
+        if let Ok(location) = HeaderValue::from_str(&target) {
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 #[cfg(test)]
@@ -332,6 +363,63 @@ mod tests {
             .await
             .unwrap();
         (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[test]
+    fn pages_are_compressed_and_assets_vary_by_encoding() {
+        rendering(async {
+            let site = Site::new();
+            std::fs::write(site.0.join("pkg/frontend.wasm.gz"), b"gz").unwrap();
+            let app = app(&config(&site), Assets::load(&site.0).unwrap());
+            let res = app
+                .clone()
+                .oneshot(
+                    Request::get("/")
+                        .header("accept-encoding", "gzip")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            assert_eq!(res.headers()["content-encoding"], "gzip");
+            assert!(res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"));
+            let (status, headers, _) = get(&app, "/pkg/frontend.wasm").await;
+            assert_eq!(status, StatusCode::OK);
+            let vary: Vec<_> = headers
+                .get_all("vary")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+                .collect();
+            assert!(
+                vary.iter().any(|v| v.contains("accept-encoding")),
+                "{vary:?}"
+            );
+        })
+    }
+
+    #[test]
+    fn trailing_slashes_redirect_to_the_one_canonical_page() {
+        rendering(async {
+            let site = Site::new();
+            let app = app(&config(&site), Assets::load(&site.0).unwrap());
+            for (from, to) in [
+                ("/favorites/", "/favorites"),
+                ("/network//", "/network"),
+                ("/favorites/?page=2", "/favorites?page=2"),
+            ] {
+                let (status, headers, _) = get(&app, from).await;
+                assert_eq!(status, StatusCode::PERMANENT_REDIRECT, "{from}");
+                assert_eq!(headers["location"], to, "{from}");
+            }
+            let (status, _, _) = get(&app, "/favorites").await;
+            assert_eq!(status, StatusCode::OK);
+            let (status, _, _) = get(&app, "/").await;
+            assert_eq!(status, StatusCode::OK);
+        })
     }
 
     #[test]
