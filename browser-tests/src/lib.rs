@@ -85,7 +85,13 @@ fn run_build(what: &str, cmd: &mut Command, hint: &str) {
 /// Builds the frontend (server with `ssr`, wasm with `hydrate`, the site) in debug
 /// with `scripts/build-frontend.sh --no-install`: up to date in a few seconds when
 /// nothing changed. Fails when the wasm toolchain is missing.
+/// Once per test process: the tests of one file run side by side and share the site.
 pub fn build_frontend() {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(build_frontend_now);
+}
+
+fn build_frontend_now() {
     run_build(
         "scripts/build-frontend.sh --no-install",
         Command::new("bash")
@@ -96,8 +102,11 @@ pub fn build_frontend() {
     );
 }
 
-/// Builds the debug binaries of `packages` (`cargo build -p … --bins`).
+/// Builds the debug binaries of `packages` (`cargo build -p … --bins`), one build at a
+/// time in this process.
 pub fn build_bins(packages: &[&str]) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let mut cmd = Command::new(cargo());
     cmd.arg("build");
     for p in packages {
@@ -404,6 +413,12 @@ pub struct Stack {
 impl Stack {
     /// Builds what is missing (the binaries, the site), then starts everything, ready.
     pub fn start(goals_db: &str) -> Self {
+        Self::start_with(goals_db, None)
+    }
+
+    /// As [`Stack::start`], with the goals API the browser is sent to replaced by
+    /// `backend_public` (e.g. a server that accepts and never answers).
+    pub fn start_with(goals_db: &str, backend_public: Option<String>) -> Self {
         let _ = browser_paths();
         build_frontend();
         build_bins(&["backend", "favorites"]);
@@ -456,7 +471,7 @@ impl Stack {
                 ),
                 (
                     "BACKEND_PUBLIC_URL",
-                    &format!("http://localhost:{backend_port}"),
+                    &backend_public.unwrap_or_else(|| format!("http://localhost:{backend_port}")),
                 ),
                 (
                     "FAVORITES_INTERNAL_URL",
@@ -505,4 +520,18 @@ fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
+}
+
+/// A server on 127.0.0.1 that accepts connections and never answers (a hung backend);
+/// its base URL. The connections are held for the life of the test process.
+pub fn hung_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    format!("http://localhost:{port}")
 }

@@ -41,6 +41,8 @@ pub enum ApiError {
     Status { status: u16, message: String },
     /// A success status with a body this page does not understand.
     BadResponse(Service),
+    /// No (whole) answer in time: it accepted, then said nothing or too slowly.
+    Timeout(Service),
 }
 
 impl fmt::Display for ApiError {
@@ -48,6 +50,11 @@ impl fmt::Display for ApiError {
         match self {
             ApiError::Unreachable(s) => write!(f, "Could not reach {}", s.name()),
             ApiError::Status { message, .. } => f.write_str(message),
+            ApiError::Timeout(s) => write!(
+                f,
+                "{} did not answer in time (is it overloaded, or stuck?)",
+                capitalized(s.name())
+            ),
             ApiError::BadResponse(s) => {
                 write!(
                     f,
@@ -328,15 +335,9 @@ pub const BROWSER_PROBE_TIMEOUT_MS: u32 = 3000;
 pub async fn probe_from_browser(base: &str) -> BrowserProbe {
     use futures::future::{select, Either};
     let t0 = js_sys::Date::now();
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    leptos::prelude::set_timeout(
-        move || {
-            let _ = tx.send(());
-        },
-        std::time::Duration::from_millis(BROWSER_PROBE_TIMEOUT_MS.into()),
-    );
     let request = Box::pin(client().get(join(base, "/healthz")).send());
-    let outcome = match select(request, rx).await {
+    let timer = Box::pin(sleep_ms(BROWSER_PROBE_TIMEOUT_MS));
+    let outcome = match select(request, timer).await {
         Either::Left((Ok(res), _)) if res.status().is_success() => Ok(res
             .headers()
             .get("x-served-by")
@@ -382,13 +383,55 @@ pub async fn probe_from_browser(_base: &str) -> BrowserProbe {
 // ---------------------------------------------------------------------------------
 // Transport
 
-/// Sends a request: a 2xx body as `T`, anything else as an [`ApiError`].
+/// How long the browser waits for a whole answer before it gives up (and aborts the
+/// request): 10 s. On the server, the client's own timeout (8 s) does the same.
+pub const BROWSER_TIMEOUT_MS: u32 = 10_000;
+
+/// Sends a request: a 2xx body as `T`, anything else as an [`ApiError`]. Never hangs:
+/// in the browser the request is aborted after [`BROWSER_TIMEOUT_MS`].
 async fn send<T: DeserializeOwned>(
+    service: Service,
+    req: reqwest::RequestBuilder,
+) -> Result<T, ApiError> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use futures::future::{select, Either};
+        let exchange = Box::pin(exchange::<T>(service, req));
+        match select(exchange, Box::pin(sleep_ms(BROWSER_TIMEOUT_MS))).await {
+            Either::Left((result, _)) => result,
+            // dropping the request aborts the browser's fetch
+            Either::Right(_) => Err(ApiError::Timeout(service)),
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        exchange::<T>(service, req).await
+    }
+}
+
+/// Resolves after `ms` milliseconds (browser).
+#[cfg(target_arch = "wasm32")]
+pub async fn sleep_ms(ms: u32) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = tx.send(());
+        },
+        std::time::Duration::from_millis(ms.into()),
+    );
+    let _ = rx.await;
+}
+
+async fn exchange<T: DeserializeOwned>(
     service: Service,
     req: reqwest::RequestBuilder,
 ) -> Result<T, ApiError> {
     let res = match req.send().await {
         Ok(res) => res,
+        Err(e) if e.is_timeout() => {
+            log_failure(service, &e);
+            return Err(ApiError::Timeout(service));
+        }
         Err(e) => {
             log_failure(service, &e);
             return Err(ApiError::Unreachable(service));
@@ -396,10 +439,17 @@ async fn send<T: DeserializeOwned>(
     };
     let status = res.status().as_u16();
     if (200..300).contains(&status) {
-        res.json::<T>().await.map_err(|e| {
+        // the body is read first: a body that trickles past the timeout is a timeout,
+        // not a bad answer
+        let body = res.bytes().await.map_err(|e| {
             log_failure(service, &e);
-            ApiError::BadResponse(service)
-        })
+            if e.is_timeout() {
+                ApiError::Timeout(service)
+            } else {
+                ApiError::Unreachable(service)
+            }
+        })?;
+        serde_json::from_slice::<T>(&body).map_err(|_| ApiError::BadResponse(service))
     } else {
         let body = res.text().await.unwrap_or_default();
         Err(error_from_response(service, status, &body))
@@ -574,5 +624,48 @@ mod tests {
              "release_date":"1977-05-25","url":"http://s/api/films/1/","opening_crawl":"..."}]}}"#;
         let m: Movies = serde_json::from_str(body).unwrap();
         assert_eq!(m.movies.results[0].episode_id, 4);
+    }
+
+    /// A service that sends its headers, then trickles its body past the client's
+    /// timeout: a timeout, not "an answer this page does not understand".
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_body_that_trickles_past_the_timeout_is_a_timeout() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 1024];
+                    let _ = conn.read(&mut buf);
+                    let _ = conn.write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"goals\": [",
+                    );
+                    for _ in 0..30 {
+                        std::thread::sleep(std::time::Duration::from_secs(1));
+                        if conn.write_all(b" ").is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let t0 = std::time::Instant::now();
+        let result = rt.block_on(list_goals(&format!("http://127.0.0.1:{port}")));
+        assert_eq!(result, Err(ApiError::Timeout(Service::Goals)));
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(12),
+            "{:?}",
+            t0.elapsed()
+        );
+        assert_eq!(
+            ApiError::Timeout(Service::Goals).to_string(),
+            "The goals API did not answer in time (is it overloaded, or stuck?)"
+        );
     }
 }

@@ -1,0 +1,99 @@
+//! The frontend under real conditions: a phone-sized screen, and a goals API that accepts
+//! and never answers (the page gives up, says so, and lets the user try again).
+
+use std::time::{Duration, Instant};
+
+use browser_tests::{
+    eventually, hung_server, screenshot, texts, wait_hydrated, ChromeDriver, Stack,
+};
+use fantoccini::Locator;
+use test_support::shared_mongo;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_320_pixel_wide_screen() {
+    let stack = Stack::start(&shared_mongo().fresh_db("browser-phone"));
+    let driver = ChromeDriver::start();
+    let client = driver.session().await;
+    client.set_window_size(320, 800).await.unwrap();
+    for path in ["/", "/favorites", "/network"] {
+        client.goto(&stack.page(path)).await.unwrap();
+        wait_hydrated(&client).await;
+        if path == "/favorites" {
+            // the lists are in: the widest content is on the page
+            eventually("the film list", Duration::from_secs(20), || async {
+                (!texts(&client, ".item-name").await.is_empty()).then_some(())
+            })
+            .await;
+        }
+        let widths = client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        screenshot(&client, &format!("phone{}", path.replace('/', "-"))).await;
+        assert!(
+            scroll <= inner,
+            "{path} scrolls sideways at 320 px: content {scroll} px wide in a {inner} px window"
+        );
+    }
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_backend_gets_a_timeout_message_and_an_enabled_button() {
+    let stack = Stack::start_with(
+        &shared_mongo().fresh_db("browser-hung"),
+        Some(hung_server()),
+    );
+    let driver = ChromeDriver::start();
+    let client = driver.session().await;
+    client.goto(&stack.page("/")).await.unwrap();
+    wait_hydrated(&client).await;
+    client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .unwrap()
+        .send_keys("Learn timeouts")
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    client
+        .find(Locator::Css(".goal-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let message = eventually("a timeout message", Duration::from_secs(20), || async {
+        texts(&client, ".alert .alert-message")
+            .await
+            .into_iter()
+            .next()
+    })
+    .await;
+    let took = t0.elapsed();
+    assert!(message.contains("did not answer in time"), "{message}");
+    assert!(took < Duration::from_secs(15), "gave up after {took:?}");
+    let button = client
+        .find(Locator::Css(".goal-form button[type=submit]"))
+        .await
+        .unwrap();
+    assert_eq!(button.text().await.unwrap(), "Add Goal");
+    assert!(
+        button.attr("disabled").await.unwrap().is_none(),
+        "the button stays disabled"
+    );
+    // what was typed is still there, to try again
+    let typed = client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(typed.as_deref(), Some("Learn timeouts"));
+    client.close().await.unwrap();
+}
