@@ -535,3 +535,49 @@ pub fn hung_server() -> String {
     });
     format!("http://localhost:{port}")
 }
+
+/// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`), e.g.
+/// `Network.emulateNetworkConditions` to make the network slow.
+#[derive(Debug)]
+struct Cdp(Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// Runs the DevTools command `cmd` with `params` in the browser of `client`.
+pub async fn cdp(client: &Client, cmd: &str, params: Value) -> Value {
+    client
+        .issue_cmd(Cdp(json!({ "cmd": cmd, "params": params })))
+        .await
+        .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
+}
+
+/// Makes the browser's network slow: `kbytes_per_s` both ways, `latency_ms` per request.
+pub async fn throttle(client: &Client, kbytes_per_s: f64, latency_ms: f64) {
+    cdp(client, "Network.enable", json!({})).await;
+    cdp(
+        client,
+        "Network.emulateNetworkConditions",
+        json!({
+            "offline": false,
+            "latency": latency_ms,
+            "downloadThroughput": kbytes_per_s * 1024.0,
+            "uploadThroughput": kbytes_per_s * 1024.0,
+        }),
+    )
+    .await;
+}

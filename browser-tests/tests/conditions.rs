@@ -97,3 +97,86 @@ async fn a_hung_backend_gets_a_timeout_message_and_an_enabled_button() {
     assert_eq!(typed.as_deref(), Some("Learn timeouts"));
     client.close().await.unwrap();
 }
+
+/// On a slow connection (300 KB/s, 300 ms) the page is usable before its code has
+/// loaded: what is typed then survives hydration, and the form works as a plain post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_slow_network_typing_survives_hydration_and_the_form_works_before_it() {
+    let stack = Stack::start(&shared_mongo().fresh_db("browser-slow"));
+    let driver = ChromeDriver::start();
+    let client = driver.session().await;
+    browser_tests::throttle(&client, 300.0, 300.0).await;
+
+    // 1. type before hydration; the text is still there after it
+    client.goto(&stack.page("/")).await.unwrap();
+    let hydrated = client
+        .find(Locator::Css(".app[data-hydrated='true']"))
+        .await
+        .is_ok();
+    assert!(
+        !hydrated,
+        "hydrated at once: the network is not slow enough for this test"
+    );
+    client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .unwrap()
+        .send_keys("Typed early")
+        .await
+        .unwrap();
+    wait_hydrated(&client).await;
+    let value = client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        value.as_deref(),
+        Some("Typed early"),
+        "hydration wiped the field"
+    );
+
+    // 2. submit before hydration: a plain form post, saved through the frontend server
+    client.goto(&stack.page("/")).await.unwrap();
+    client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .unwrap()
+        .send_keys("Posted before hydration")
+        .await
+        .unwrap();
+    let button = client
+        .find(Locator::Css(".goal-form button[type=submit]"))
+        .await
+        .unwrap();
+    assert!(
+        button.attr("disabled").await.unwrap().is_none(),
+        "the button waits for the code"
+    );
+    button.click().await.unwrap();
+    eventually(
+        "the posted goal in the list",
+        Duration::from_secs(60),
+        || async {
+            texts(&client, ".goal-text")
+                .await
+                .iter()
+                .any(|t| t == "Posted before hydration")
+                .then_some(())
+        },
+    )
+    .await;
+    let stored = reqwest::get(stack.backend.url("/goals"))
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["goals"][0]["text"], "Posted before hydration",
+        "{stored}"
+    );
+    client.close().await.unwrap();
+}

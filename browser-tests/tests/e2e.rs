@@ -375,8 +375,26 @@ async fn goals_and_favorites_work_in_a_real_browser() {
         let bad = unexpected(&take_console(&client).await, &[]);
         assert!(bad.is_empty(), "browser console:\n{}", bad.join("\n"));
 
-        // The service's own error: saving a name twice → 409.
-        add("A New Hope").await;
+        // A saved favorite's button cannot be clicked again.
+        let saved_button = client
+            .find(Locator::Css("button[data-name='A New Hope']"))
+            .await
+            .unwrap();
+        assert!(
+            saved_button.attr("disabled").await.unwrap().is_some(),
+            "a saved film's button is enabled"
+        );
+
+        // The service's own error: a name saved meanwhile (elsewhere) → 409, and the
+        // page learns it is saved.
+        let res = reqwest::Client::new()
+            .post(fav.url("/favorites"))
+            .json(&serde_json::json!({"name": "Leia Organa", "type": "character", "url": "u"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        add("Leia Organa").await;
         eventually("the 409 message", WAIT, || async {
             texts(&client, ".alert-error .alert-message")
                 .await
@@ -384,11 +402,32 @@ async fn goals_and_favorites_work_in_a_real_browser() {
                 .find(|t| t == "Favorite exists already!")
         })
         .await;
+        wait_for_text(&client, "#favorites .item-name", "Leia Organa", true).await;
         screenshot(&client, "favorites.png").await;
 
-        // The next page of people comes from the browser, through the public URL.
+        // A favorite can be removed.
         client
-            .find(Locator::Css(".pager button:last-child"))
+            .find(Locator::Css(
+                "#favorites li.chip:nth-child(2) button.chip-remove",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_text(&client, "#favorites .item-name", "Luke Skywalker", false).await;
+        let names: Vec<String> = get_json(&fav.url("/favorites")).await["favorites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["A New Hope", "Leia Organa"]);
+
+        // The next page of people comes from the browser, through the public URL, and
+        // its number is in the URL: a reload keeps it.
+        client
+            .find(Locator::Css(".pager a:last-child"))
             .await
             .unwrap()
             .click()
@@ -399,12 +438,23 @@ async fn goals_and_favorites_work_in_a_real_browser() {
             (!now.is_empty() && !now.contains(&"Luke Skywalker".to_owned())).then_some(())
         })
         .await;
-        let console = take_console(&client).await;
+        let url = client.current_url().await.unwrap();
+        assert_eq!(url.query(), Some("page=2"), "{url}");
+        let console_so_far = take_console(&client).await;
+        client.refresh().await.unwrap();
+        wait_hydrated(&client).await;
+        let now = texts(&client, "#people .item-name").await;
+        assert!(
+            !now.is_empty() && !now.contains(&"Luke Skywalker".to_owned()),
+            "after a reload: {now:?}"
+        );
+        let mut console = console_so_far;
+        console.extend(take_console(&client).await);
         assert!(
             console.iter().any(|e| e.message.contains("status of 409")),
             "the 409 is not in the browser console: {console:?}"
         );
-        let bad = unexpected(&console, &["status of 409"]);
+        let bad = unexpected(&console, &["status of 409", "status of 404"]);
         assert!(bad.is_empty(), "browser console:\n{}", bad.join("\n"));
     }
 

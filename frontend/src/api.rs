@@ -269,6 +269,12 @@ pub async fn list_favorites(base: &str) -> Result<Vec<Favorite>, ApiError> {
     Ok(list.favorites)
 }
 
+pub async fn delete_favorite(base: &str, id: &str) -> Result<(), ApiError> {
+    let req = client().delete(join(base, &format!("/favorites/{}", path_segment(id))));
+    let _: serde::de::IgnoredAny = send(Service::Favorites, req).await?;
+    Ok(())
+}
+
 pub async fn add_favorite(base: &str, new: &NewFavorite) -> Result<Favorite, ApiError> {
     let req = client().post(join(base, "/favorites")).json(new);
     let saved: FavoriteSaved = send(Service::Favorites, req).await?;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_query_map;
 use leptos_router::{path, SsrMode};
 
 use crate::api::{self, sendable, ApiError, FavoriteKind, NewFavorite};
@@ -33,8 +34,10 @@ pub fn shell(urls: ServiceUrls, assets: AssetUrls, live_reload: Option<String>) 
         .collect_view();
     // What leptos' <HydrationScripts/> writes, with our versioned asset URLs: load the
     // wasm-bindgen glue, instantiate the wasm, then hydrate the server-rendered body.
+    // When the code cannot load (a proxy, an old browser, a broken download), the page
+    // says why it is read-only; the form still works (a plain post).
     let boot = format!(
-        "import(\"{js}\").then(m => m.default({{module_or_path: \"{wasm}\"}}).then(() => m.hydrate()));",
+        "import(\"{js}\").then(m => m.default({{module_or_path: \"{wasm}\"}}).then(() => m.hydrate())).catch(e => {{ const d = document.createElement('div'); d.className = 'boot-error'; d.setAttribute('role', 'alert'); d.textContent = 'This page could not load its code (' + e + '): it shows what the server sent and the form still works, but nothing updates by itself. Reload to try again.'; document.body.prepend(d); }});",
         js = assets.js,
         wasm = assets.wasm
     );
@@ -108,6 +111,25 @@ pub fn App() -> impl IntoView {
                 </footer>
             </Router>
         </div>
+    }
+}
+
+/// The value of the input `id` as the page has it now (browser): what the user typed
+/// before hydration. Empty on the server.
+fn typed_before_hydration(id: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        document()
+            .get_element_by_id(id)
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        String::new()
     }
 }
 
@@ -200,7 +222,6 @@ fn LoadError(error: ApiError, retry: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn GoalsPage() -> impl IntoView {
     let urls = expect_context::<ServiceUrls>();
-    let Hydrated(hydrated) = expect_context::<Hydrated>();
     let base = urls.goals();
 
     let reload = RwSignal::new(0u32);
@@ -212,10 +233,20 @@ fn GoalsPage() -> impl IntoView {
         }
     });
 
-    let text = RwSignal::new(String::new());
+    // What was typed before the page's code loaded is kept: hydration starts from the
+    // field's current value, not from an empty one.
+    let text = RwSignal::new(typed_before_hydration("goal-text"));
     let saving = RwSignal::new(false);
     let deleting = RwSignal::new(None::<String>);
-    let notice = RwSignal::new(None::<Notice>);
+    // A plain form post (before hydration, or without JavaScript) that failed comes back
+    // as `/?error=…`.
+    let query = use_query_map();
+    let notice = RwSignal::new(
+        query
+            .read_untracked()
+            .get("error")
+            .map(|e| Notice::Error(e.to_string())),
+    );
 
     let on_submit = {
         let base = base.clone();
@@ -251,7 +282,13 @@ fn GoalsPage() -> impl IntoView {
         spawn_local(async move {
             match api::delete_goal(&base, &id).await {
                 Ok(()) => reload.update(|n| *n += 1),
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                Err(e) => {
+                    // gone already (deleted elsewhere): the list is read again
+                    if matches!(e, ApiError::Status { status: 404, .. }) {
+                        reload.update(|n| *n += 1);
+                    }
+                    notice.set(Some(Notice::Error(e.to_string())));
+                }
             }
             deleting.set(None);
         });
@@ -267,7 +304,9 @@ fn GoalsPage() -> impl IntoView {
         </section>
 
         <section class="card">
-            <form class="goal-form" on:submit=on_submit>
+            // Works before the page's code has loaded too: the browser posts the form to
+            // the frontend server, which saves the goal and sends the page again.
+            <form class="goal-form" method="post" action="/" on:submit=on_submit>
                 <label for="goal-text" class="label">"Your goal"</label>
                 <div class="form-row">
                     <input
@@ -280,11 +319,7 @@ fn GoalsPage() -> impl IntoView {
                         maxlength="1000"
                         bind:value=text
                     />
-                    <button
-                        type="submit"
-                        class="button"
-                        disabled=move || !hydrated.get() || saving.get()
-                    >
+                    <button type="submit" class="button" disabled=move || saving.get()>
                         {move || if saving.get() { "Saving…" } else { "Add Goal" }}
                     </button>
                 </div>
@@ -336,7 +371,7 @@ fn GoalsPage() -> impl IntoView {
                                                         title="Click to delete"
                                                         on:click=move |_| delete(id.clone())
                                                     >
-                                                        <span class="goal-text">{goal.text.clone()}</span>
+                                                        <span class="goal-text" dir="auto">{goal.text.clone()}</span>
                                                         <button
                                                             type="button"
                                                             class="icon-button"
@@ -365,11 +400,22 @@ fn GoalsPage() -> impl IntoView {
 #[component]
 fn FavoritesPage() -> impl IntoView {
     let urls = expect_context::<ServiceUrls>();
+    let Hydrated(hydrated) = expect_context::<Hydrated>();
     let base = urls.favorites();
+    let base_for_remove = base.clone();
 
     let reload = RwSignal::new(0u32);
     let retry_movies = RwSignal::new(0u32);
-    let people_page = RwSignal::new(1u32);
+    // the people page is in the URL (`/favorites?page=3`): reload and back keep it
+    let query = use_query_map();
+    let people_page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .filter(|&p| p >= 1)
+            .unwrap_or(1)
+    });
     let retry_people = RwSignal::new(0u32);
 
     let favorites = Resource::new(move || reload.get(), {
@@ -412,10 +458,40 @@ fn FavoritesPage() -> impl IntoView {
                     ))));
                     reload.update(|n| *n += 1);
                 }
-                Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
+                Err(e) => {
+                    // saved meanwhile (another tab, another student): learn it
+                    if matches!(e, ApiError::Status { status: 409, .. }) {
+                        reload.update(|n| *n += 1);
+                    }
+                    notice.set(Some(Notice::Error(e.to_string())))
+                }
             }
             saving.set(None);
         });
+    };
+    let removing = RwSignal::new(None::<String>);
+    let remove = {
+        let base = base_for_remove.clone();
+        move |id: String| {
+            if removing.get_untracked().is_some() {
+                return;
+            }
+            let base = base.clone();
+            removing.set(Some(id.clone()));
+            notice.set(None);
+            spawn_local(async move {
+                match api::delete_favorite(&base, &id).await {
+                    Ok(()) => reload.update(|n| *n += 1),
+                    Err(e) => {
+                        if matches!(e, ApiError::Status { status: 404, .. }) {
+                            reload.update(|n| *n += 1);
+                        }
+                        notice.set(Some(Notice::Error(e.to_string())))
+                    }
+                }
+                removing.set(None);
+            });
+        }
     };
     // The names already saved, to mark their buttons (read inside <Transition>s only).
     let saved_names = move || -> HashSet<String> {
@@ -472,12 +548,28 @@ fn FavoritesPage() -> impl IntoView {
                                         {list
                                             .into_iter()
                                             .map(|f| {
+                                                let remove = remove.clone();
+                                                let id = f.id.clone();
+                                                let label = format!("Remove favorite: {}", f.name);
+                                                let is_removing = {
+                                                    let id = id.clone();
+                                                    move || removing.get().as_deref() == Some(id.as_str())
+                                                };
                                                 view! {
-                                                    <li class="chip">
-                                                        <span class="item-name">{f.name}</span>
+                                                    <li class="chip" data-id=f.id.clone()>
+                                                        <span class="item-name" dir="auto">{f.name}</span>
                                                         <span class=format!("badge badge-{}", f.kind.label())>
                                                             {f.kind.label()}
                                                         </span>
+                                                        <button
+                                                            type="button"
+                                                            class="icon-button chip-remove"
+                                                            aria-label=label
+                                                            disabled=move || !hydrated.get() || is_removing()
+                                                            on:click=move |_| remove(id.clone())
+                                                        >
+                                                            "✕"
+                                                        </button>
                                                     </li>
                                                 }
                                             })
@@ -602,35 +694,13 @@ fn FavoritesPage() -> impl IntoView {
                                                 })
                                                 .collect_view()}
                                         </ul>
-                                        <div class="pager">
-                                            <button
-                                                type="button"
-                                                class="button button-ghost button-small"
-                                                disabled=prev.is_none()
-                                                on:click=move |_| {
-                                                    if let Some(p) = prev {
-                                                        people_page.set(p)
-                                                    }
-                                                }
-                                            >
-                                                "← Previous"
-                                            </button>
+                                        <nav class="pager" aria-label="Pages of characters">
+                                            <PageLink page=prev label="← Previous" />
                                             <span class="pager-label">
                                                 {format!("Page {current} of {}", pages.max(1))}
                                             </span>
-                                            <button
-                                                type="button"
-                                                class="button button-ghost button-small"
-                                                disabled=next.is_none()
-                                                on:click=move |_| {
-                                                    if let Some(p) = next {
-                                                        people_page.set(p)
-                                                    }
-                                                }
-                                            >
-                                                "Next →"
-                                            </button>
-                                        </div>
+                                            <PageLink page=next label="Next →" />
+                                        </nav>
                                     }
                                         .into_any()
                                 }
@@ -640,6 +710,22 @@ fn FavoritesPage() -> impl IntoView {
             </section>
 
         </div>
+    }
+}
+
+/// A link to a page of characters (`/favorites?page=N`), or a disabled look when there is
+/// no such page.
+#[component]
+fn PageLink(page: Option<u32>, label: &'static str) -> impl IntoView {
+    match page {
+        Some(p) => view! {
+            <a class="button button-ghost button-small" href=format!("/favorites?page={p}")>{label}</a>
+        }
+        .into_any(),
+        None => view! {
+            <span class="button button-ghost button-small" aria-disabled="true">{label}</span>
+        }
+        .into_any(),
     }
 }
 
@@ -676,7 +762,7 @@ where
     view! {
         <li class="item" class:saved=is_saved>
             <div class="item-main">
-                <span class="item-name">{name.clone()}</span>
+                <span class="item-name" dir="auto">{name.clone()}</span>
                 <span class="item-detail">{detail}</span>
             </div>
             <button
@@ -684,7 +770,7 @@ where
                 class="button button-small"
                 class:button-ghost=is_saved
                 data-name=name.clone()
-                disabled=move || !hydrated.get() || busy()
+                disabled=move || !hydrated.get() || busy() || is_saved
                 on:click=move |_| save(new.clone())
             >
                 {label}

@@ -188,7 +188,12 @@ pub fn app(config: &Config, assets: Assets) -> Router {
         );
 
     let urls = config.urls.clone();
+    let goals_ssr = config.urls.goals_ssr.clone();
     let mut router = Router::new()
+        .route(
+            "/",
+            axum::routing::post(move |form| add_goal_form(goals_ssr.clone(), form)),
+        )
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(
@@ -214,6 +219,21 @@ pub fn app(config: &Config, assets: Assets) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// `POST /` with the goal form (`text=…`), as a browser sends it before the page's code
+/// has loaded or without JavaScript: the goal is saved through the goals API, then
+/// 303 back to `/` (with `?error=…` when it could not be saved).
+async fn add_goal_form(
+    goals_ssr: String,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let text = form.get("text").map(String::as_str).unwrap_or_default();
+    let to = match crate::api::add_goal(&goals_ssr, text).await {
+        Ok(_) => "/".to_owned(),
+        Err(e) => format!("/?error={}", crate::api::path_segment(&e.to_string())),
+    };
+    axum::response::Redirect::to(&to).into_response()
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -419,6 +439,31 @@ mod tests {
             assert_eq!(status, StatusCode::OK);
             let (status, _, _) = get(&app, "/").await;
             assert_eq!(status, StatusCode::OK);
+        })
+    }
+
+    #[test]
+    fn a_plain_form_post_comes_back_with_the_error_when_it_cannot_be_saved() {
+        rendering(async {
+            let site = Site::new();
+            let app = app(&config(&site), Assets::load(&site.0).unwrap());
+            let res = app
+                .clone()
+                .oneshot(
+                    Request::post("/")
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(Body::from("text=Learn+forms"))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            let to = res.headers()["location"].to_str().unwrap().to_owned();
+            assert!(to.starts_with("/?error=Could%20not%20reach"), "{to}");
+            // and the page shows it
+            let (status, _, html) = get(&app, &to).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("Could not reach the goals API"), "{html}");
         })
     }
 
