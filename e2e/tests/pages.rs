@@ -1,0 +1,202 @@
+//! Drift checks of the student pages:
+//! - every page with a Korean twin (`X.md` / `X.ko.md`) shows the same commands: the
+//!   fenced code blocks are byte-identical, in the same order (the root README's Korean
+//!   page covers some sections only: its blocks are a subset); each links the other;
+//! - every exercise page has its twin;
+//! - every `docker` command an exercise page shows (its family: `docker network create`,
+//!   `docker run`, `docker compose up`, …) is run by the page's check script, up to the
+//!   small table of [`SHOWN_ONLY`] below, each with its reason.
+
+use std::path::{Path, PathBuf};
+
+use e2e::workspace_root;
+
+/// Docker command families a page shows that its check does not run, and why.
+const SHOWN_ONLY: &[(&str, &str, &str)] = &[
+    ("01-container-to-www", "docker stop", "the check stops what it started through its cleanup tracker"),
+    ("02-container-to-host", "docker stop", "the check stops what it started through its cleanup tracker"),
+    ("02-container-to-host", "docker logs", "the check reads the service's state through its HTTP answers"),
+    ("03-container-to-container", "docker network rm", "the check removes its networks through its cleanup tracker"),
+    ("03-container-to-container", "docker pull", "no registry where the checks run: the image is local"),
+    ("04-networks", "docker ps", "the check asks docker inspect for the same state"),
+    ("05-network-drivers", "docker rm", "the check removes its containers through its cleanup tracker"),
+    ("06-running-containers", "docker network rm", "the check removes its networks through its cleanup tracker"),
+    ("06-running-containers", "docker rm", "the check removes its containers through its cleanup tracker"),
+    ("07-images-and-layers", "docker rmi", "the check removes its images through its cleanup tracker"),
+    ("08-env-and-args", "docker rmi", "the check removes its images through its cleanup tracker"),
+    ("09-sharing-images", "docker logs", "the check reads the registry's answers instead"),
+];
+
+/// `docker` subcommands that take a second word (`docker network create`).
+const MANAGEMENT: &[&str] = &[
+    "network", "volume", "image", "container", "compose", "swarm", "service", "stack",
+    "secret", "system", "builder", "node",
+];
+
+fn code_blocks(text: &str) -> Vec<String> {
+    let mut blocks = vec![];
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            match current.take() {
+                Some(block) => blocks.push(block),
+                None => current = Some(String::new()),
+            }
+        } else if let Some(block) = current.as_mut() {
+            block.push_str(line);
+            block.push('\n');
+        }
+    }
+    blocks
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            if !["target", ".git", "node_modules"].contains(&name.as_str()) {
+                markdown_files(&path, out);
+            }
+        } else if name.ends_with(".ko.md") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn korean_twins_show_the_same_commands_and_link_each_other() {
+    let root = workspace_root();
+    let mut twins = vec![];
+    markdown_files(&root, &mut twins);
+    assert!(twins.len() >= 17, "only {} Korean pages", twins.len());
+    let mut problems = vec![];
+    for ko in &twins {
+        let en = PathBuf::from(ko.to_string_lossy().replace(".ko.md", ".md"));
+        let rel = ko.strip_prefix(&root).unwrap().display().to_string();
+        let Ok(en_text) = std::fs::read_to_string(&en) else {
+            problems.push(format!("{rel}: no English page beside it"));
+            continue;
+        };
+        let ko_text = std::fs::read_to_string(ko).unwrap();
+        let (en_blocks, ko_blocks) = (code_blocks(&en_text), code_blocks(&ko_text));
+        if rel == "README.ko.md" {
+            for (i, b) in ko_blocks.iter().enumerate() {
+                if !en_blocks.contains(b) {
+                    problems.push(format!("{rel}: code block {} is not in README.md:\n{b}", i + 1));
+                }
+            }
+        } else if en_blocks != ko_blocks {
+            let at = en_blocks
+                .iter()
+                .zip(&ko_blocks)
+                .position(|(a, b)| a != b)
+                .unwrap_or(en_blocks.len().min(ko_blocks.len()));
+            problems.push(format!(
+                "{rel}: {} code blocks vs {} in English; first difference at block {}:\nEN: {:?}\nKO: {:?}",
+                ko_blocks.len(),
+                en_blocks.len(),
+                at + 1,
+                en_blocks.get(at),
+                ko_blocks.get(at)
+            ));
+        }
+        let ko_name = ko.file_name().unwrap().to_string_lossy().to_string();
+        let en_name = en.file_name().unwrap().to_string_lossy().to_string();
+        if !en_text.contains(&format!("[한국어]({ko_name})")) {
+            problems.push(format!("{rel}: the English page does not link it"));
+        }
+        if !ko_text.contains(&format!("[English]({en_name})")) {
+            problems.push(format!("{rel}: it does not link the English page"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+fn exercise_pages() -> Vec<PathBuf> {
+    let mut pages = vec![];
+    for dir in std::fs::read_dir(workspace_root().join("exercises")).unwrap().flatten() {
+        if dir.path().is_dir() {
+            for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+                let name = f.file_name().to_string_lossy().to_string();
+                if name.ends_with(".md")
+                    && !name.ends_with(".ko.md")
+                    && name.chars().next().is_some_and(|c| c.is_ascii_digit())
+                {
+                    pages.push(f.path());
+                }
+            }
+        }
+    }
+    pages.sort();
+    pages
+}
+
+#[test]
+fn every_exercise_page_has_its_korean_twin() {
+    let pages = exercise_pages();
+    assert!(pages.len() >= 12, "{pages:?}");
+    for page in pages {
+        let ko = PathBuf::from(page.to_string_lossy().replace(".md", ".ko.md"));
+        assert!(ko.is_file(), "{} has no Korean twin", page.display());
+    }
+}
+
+/// `docker network create` from `docker network create --driver bridge goals-net`.
+fn family(line: &str) -> Option<String> {
+    let mut words = line.split_whitespace();
+    if words.next()? != "docker" {
+        return None;
+    }
+    let rest: Vec<&str> = words.skip_while(|w| w.starts_with('-')).collect();
+    let sub = *rest.first()?;
+    match rest.get(1) {
+        Some(second) if MANAGEMENT.contains(&sub) && !second.starts_with('-') => {
+            Some(format!("docker {sub} {second}"))
+        }
+        _ => Some(format!("docker {sub}")),
+    }
+}
+
+fn runs(script: &str, family: &str) -> bool {
+    script.contains(family)
+        || family
+            .strip_prefix("docker compose ")
+            .is_some_and(|rest| script.contains(&format!("compose {rest}")))
+}
+
+#[test]
+fn every_docker_command_an_exercise_shows_is_run_by_its_check() {
+    let mut problems = vec![];
+    let mut used_exceptions = vec![];
+    for page in exercise_pages() {
+        let stem = page.file_stem().unwrap().to_string_lossy().to_string();
+        let script = std::fs::read_to_string(page.with_extension("sh"))
+            .unwrap_or_else(|_| panic!("{} has no check script", page.display()));
+        let text = std::fs::read_to_string(&page).unwrap();
+        let mut families: Vec<String> = code_blocks(&text)
+            .iter()
+            .flat_map(|b| b.lines().filter_map(family).collect::<Vec<_>>())
+            .collect();
+        families.sort();
+        families.dedup();
+        for f in families {
+            if runs(&script, &f) {
+                continue;
+            }
+            if SHOWN_ONLY.iter().any(|(p, c, _)| *p == stem && *c == f) {
+                used_exceptions.push((stem.clone(), f));
+                continue;
+            }
+            problems.push(format!("{stem}: the page shows `{f}`, its check never runs it"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // the table holds no stale entry
+    for (page, cmd, _) in SHOWN_ONLY {
+        assert!(
+            used_exceptions.iter().any(|(p, c)| p == page && c == cmd),
+            "SHOWN_ONLY has a stale entry: {page} {cmd}"
+        );
+    }
+}
