@@ -36,7 +36,11 @@ fn a_windows_style_clone_keeps_lf_and_its_scripts_run() {
         .arg(&clone)
         .output()
         .expect("git clone");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     git(&clone, &["config", "core.autocrlf", "true"]);
 
     let files = git(&clone, &["ls-files"]);
@@ -60,7 +64,10 @@ fn a_windows_style_clone_keeps_lf_and_its_scripts_run() {
         checked += 1;
     }
     assert!(checked > 30, "only {checked} files checked");
-    assert!(crlf.is_empty(), "CR line ends in a Windows-style clone: {crlf:?}");
+    assert!(
+        crlf.is_empty(),
+        "CR line ends in a Windows-style clone: {crlf:?}"
+    );
 
     for (script, args) in [
         ("scripts/build-frontend.sh", vec!["--help"]),
@@ -77,7 +84,10 @@ fn a_windows_style_clone_keeps_lf_and_its_scripts_run() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.status.success(), "{script} {args:?} in the clone:\n{text}");
+        assert!(
+            out.status.success(),
+            "{script} {args:?} in the clone:\n{text}"
+        );
         assert!(!text.contains("invalid option"), "{script}: {text}");
     }
 }

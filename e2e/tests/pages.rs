@@ -13,24 +13,82 @@ use e2e::workspace_root;
 
 /// Docker command families a page shows that its check does not run, and why.
 const SHOWN_ONLY: &[(&str, &str, &str)] = &[
-    ("01-container-to-www", "docker stop", "the check stops what it started through its cleanup tracker"),
-    ("02-container-to-host", "docker stop", "the check stops what it started through its cleanup tracker"),
-    ("02-container-to-host", "docker logs", "the check reads the service's state through its HTTP answers"),
-    ("03-container-to-container", "docker network rm", "the check removes its networks through its cleanup tracker"),
-    ("03-container-to-container", "docker pull", "no registry where the checks run: the image is local"),
-    ("04-networks", "docker ps", "the check asks docker inspect for the same state"),
-    ("05-network-drivers", "docker rm", "the check removes its containers through its cleanup tracker"),
-    ("06-running-containers", "docker network rm", "the check removes its networks through its cleanup tracker"),
-    ("06-running-containers", "docker rm", "the check removes its containers through its cleanup tracker"),
-    ("07-images-and-layers", "docker rmi", "the check removes its images through its cleanup tracker"),
-    ("08-env-and-args", "docker rmi", "the check removes its images through its cleanup tracker"),
-    ("09-sharing-images", "docker logs", "the check reads the registry's answers instead"),
+    (
+        "01-container-to-www",
+        "docker stop",
+        "the check stops what it started through its cleanup tracker",
+    ),
+    (
+        "02-container-to-host",
+        "docker stop",
+        "the check stops what it started through its cleanup tracker",
+    ),
+    (
+        "02-container-to-host",
+        "docker logs",
+        "the check reads the service's state through its HTTP answers",
+    ),
+    (
+        "03-container-to-container",
+        "docker network rm",
+        "the check removes its networks through its cleanup tracker",
+    ),
+    (
+        "03-container-to-container",
+        "docker pull",
+        "no registry where the checks run: the image is local",
+    ),
+    (
+        "04-networks",
+        "docker ps",
+        "the check asks docker inspect for the same state",
+    ),
+    (
+        "05-network-drivers",
+        "docker rm",
+        "the check removes its containers through its cleanup tracker",
+    ),
+    (
+        "06-running-containers",
+        "docker network rm",
+        "the check removes its networks through its cleanup tracker",
+    ),
+    (
+        "06-running-containers",
+        "docker rm",
+        "the check removes its containers through its cleanup tracker",
+    ),
+    (
+        "07-images-and-layers",
+        "docker rmi",
+        "the check removes its images through its cleanup tracker",
+    ),
+    (
+        "08-env-and-args",
+        "docker rmi",
+        "the check removes its images through its cleanup tracker",
+    ),
+    (
+        "09-sharing-images",
+        "docker logs",
+        "the check reads the registry's answers instead",
+    ),
 ];
 
 /// `docker` subcommands that take a second word (`docker network create`).
 const MANAGEMENT: &[&str] = &[
-    "network", "volume", "image", "container", "compose", "swarm", "service", "stack",
-    "secret", "system", "builder", "node",
+    "network",
+    "volume",
+    "image",
+    "container",
+    "compose",
+    "swarm",
+    "service",
+    "stack",
+    "secret",
+    "system",
+    "builder",
+    "node",
 ];
 
 fn code_blocks(text: &str) -> Vec<String> {
@@ -83,7 +141,10 @@ fn korean_twins_show_the_same_commands_and_link_each_other() {
         if rel == "README.ko.md" {
             for (i, b) in ko_blocks.iter().enumerate() {
                 if !en_blocks.contains(b) {
-                    problems.push(format!("{rel}: code block {} is not in README.md:\n{b}", i + 1));
+                    problems.push(format!(
+                        "{rel}: code block {} is not in README.md:\n{b}",
+                        i + 1
+                    ));
                 }
             }
         } else if en_blocks != ko_blocks {
@@ -115,7 +176,10 @@ fn korean_twins_show_the_same_commands_and_link_each_other() {
 
 fn exercise_pages() -> Vec<PathBuf> {
     let mut pages = vec![];
-    for dir in std::fs::read_dir(workspace_root().join("exercises")).unwrap().flatten() {
+    for dir in std::fs::read_dir(workspace_root().join("exercises"))
+        .unwrap()
+        .flatten()
+    {
         if dir.path().is_dir() {
             for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
                 let name = f.file_name().to_string_lossy().to_string();
@@ -188,7 +252,9 @@ fn every_docker_command_an_exercise_shows_is_run_by_its_check() {
                 used_exceptions.push((stem.clone(), f));
                 continue;
             }
-            problems.push(format!("{stem}: the page shows `{f}`, its check never runs it"));
+            problems.push(format!(
+                "{stem}: the page shows `{f}`, its check never runs it"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

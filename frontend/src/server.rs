@@ -211,6 +211,7 @@ pub fn app(config: &Config, assets: Assets) -> Router {
         .fallback_service(files)
         .with_state(options)
         .layer(axum::middleware::from_fn(canonical_path))
+        .layer(axum::middleware::from_fn(html_errors))
         // pages and JSON compressed for clients that accept it; the precompressed assets
         // keep their own encoding
         .layer(CompressionLayer::new().gzip(true))
@@ -282,6 +283,47 @@ async fn cache_control(State(assets): State<Assets>, req: Request, next: Next) -
             .append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     res.into_response()
+}
+
+/// Middleware: an error answer the framework made (a form it could not read, a body too
+/// large: plain text) becomes a small HTML page with the same status, as the rest of
+/// this server answers in HTML. JSON and HTML answers are left alone.
+async fn html_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{} {reason}</title></head>\
+         <body><h1>{} {reason}</h1><p>{}</p><p><a href=\"/\">Course Goals</a></p></body></html>",
+        status.as_u16(),
+        status.as_u16(),
+        escape(text.trim())
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(page))
 }
 
 /// Middleware: one canonical form for every page, without a trailing slash:
@@ -464,6 +506,46 @@ mod tests {
             let (status, _, html) = get(&app, &to).await;
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains("Could not reach the goals API"), "{html}");
+        })
+    }
+
+    #[test]
+    fn framework_rejections_are_html_pages_with_their_status() {
+        rendering(async {
+            let site = Site::new();
+            let app = app(&config(&site), Assets::load(&site.0).unwrap());
+            let huge = format!("text={}", "x".repeat(3 * 1024 * 1024));
+            for (ctype, body, status) in [
+                (
+                    "application/json",
+                    "{}".to_owned(),
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ),
+                (
+                    "application/x-www-form-urlencoded",
+                    huge,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                ),
+            ] {
+                let res = app
+                    .clone()
+                    .oneshot(
+                        Request::post("/")
+                            .header("content-type", ctype)
+                            .body(Body::from(body))
+                            .unwrap(),
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), status, "{ctype}");
+                assert!(
+                    res.headers()["content-type"]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("text/html"),
+                    "{ctype}"
+                );
+            }
         })
     }
 
