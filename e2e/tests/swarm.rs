@@ -22,6 +22,8 @@ use serde_json::Value;
 const STACK: &str = "goals-swarm-test";
 const SECRET: &str = "goals-swarm-test-mongo-password";
 const CLIENT: &str = "goals-swarm-test-client";
+/// The client image's Python, with pymongo (the CI MongoDB stand-in's own).
+const CLIENT_PYTHON: &str = "/opt/secantus/bin/python";
 
 fn docker(args: &[&str]) -> Output {
     Command::new("docker")
@@ -80,7 +82,7 @@ impl Drop for Cleanup {
         let _ = docker(&["rm", "-f", CLIENT]);
         let _ = docker(&["stack", "rm", STACK]);
         wait_gone();
-        let _ = docker(&["volume", "rm", &format!("{STACK}_data")]);
+        remove_volume();
         let _ = docker(&["secret", "rm", SECRET]);
         if self.left_swarm {
             let _ = docker(&["swarm", "leave", "--force"]);
@@ -91,13 +93,30 @@ impl Drop for Cleanup {
     }
 }
 
+/// Removes the stack's data volume, once the last (stopped) task container that used it
+/// is gone; the MongoDB root user lives in it, with the password of the run that made it.
+fn remove_volume() {
+    let volume = format!("{STACK}_data");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while docker(&["volume", "inspect", &volume]).status.success() {
+        let _ = docker(&["volume", "rm", &volume]);
+        if Instant::now() > deadline {
+            say(&format!(
+                "could not remove the volume {volume}: remove it by hand"
+            ));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 fn wait_gone() {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         let net = docker(&["network", "inspect", &format!("{STACK}_goals-net")]);
         let tasks = docker(&[
             "ps",
-            "-q",
+            "-aq",
             "--filter",
             &format!("label=com.docker.stack.namespace={STACK}"),
         ]);
@@ -160,7 +179,7 @@ fn converge(within: Duration) -> Duration {
 
 /// Runs a Python snippet in the client container on the overlay; its stdout as JSON.
 fn client_json(script: &str) -> Value {
-    let out = docker(&["exec", CLIENT, "python3", "-c", script]);
+    let out = docker(&["exec", CLIENT, CLIENT_PYTHON, "-c", script]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -191,6 +210,29 @@ const RESOLVE: &str = r#"
 import json, socket
 ips = sorted({a[4][0] for a in socket.getaddrinfo("tasks.backend", 80, proto=socket.IPPROTO_TCP)})
 print(json.dumps(ips))
+"#;
+
+/// Waits (up to 120 s) until every backend task answers /readyz 200: the database is up
+/// and lets them in (Swarm's own health is liveness only).
+const READY: &str = r#"
+import json, socket, time, urllib.request
+deadline = time.time() + 120
+while True:
+    ips = sorted({a[4][0] for a in socket.getaddrinfo("tasks.backend", 80, proto=socket.IPPROTO_TCP)})
+    ready = []
+    for ip in ips:
+        try:
+            with urllib.request.urlopen("http://%s/readyz" % ip, timeout=3) as r:
+                ready.append(r.status == 200)
+        except Exception:
+            ready.append(False)
+    if ips and all(ready):
+        print(json.dumps({"ready": ips, "seconds": round(120 - (deadline - time.time()), 1)}))
+        break
+    if time.time() > deadline:
+        print(json.dumps({"not_ready": ips, "ready": ready}))
+        break
+    time.sleep(1)
 "#;
 
 const SPREAD: &str = r#"
@@ -296,6 +338,7 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     let _ = docker(&["rm", "-f", CLIENT]);
     let _ = docker(&["stack", "rm", STACK]);
     wait_gone();
+    remove_volume();
     let _ = docker(&["secret", "rm", SECRET]);
 
     let password = format!("swarm-{}", test_support::unique_suffix());
@@ -346,6 +389,9 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     }
 
     start_client(client_image);
+    let ready = client_json(READY);
+    say(&format!("every backend ready: {ready}"));
+    assert!(ready.get("not_ready").is_none(), "{ready}");
     let ips = client_json(RESOLVE);
     say(&format!("tasks.backend -> {ips}"));
     assert_eq!(ips.as_array().unwrap().len(), 3, "tasks.backend: {ips}");
@@ -365,7 +411,7 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         &format!("printf %s '{password}' > /tmp/pw"),
     ]);
     let writer = Command::new("docker")
-        .args(["exec", CLIENT, "python3", "-c", WRITER])
+        .args(["exec", CLIENT, CLIENT_PYTHON, "-c", WRITER])
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_secs(3));
