@@ -148,7 +148,7 @@ async fn probe_all(service: &str, upstreams: &[Upstream]) -> Report {
 
 async fn probe_one(u: &Upstream, container: bool) -> Connection {
     let t0 = Instant::now();
-    let resolved = resolve(&u.host, u.port).await;
+    let (resolved, replicas) = tokio::join!(resolve(&u.host, u.port), replicas(&u.host, u.port));
     let result = match &resolved {
         Err(why) => Err(why.clone()),
         Ok(_) => match tokio::time::timeout(PROBE_TIMEOUT, (u.probe)()).await {
@@ -167,6 +167,7 @@ async fn probe_one(u: &Upstream, container: bool) -> Connection {
         address: u.address.clone(),
         host: u.host.clone(),
         resolved,
+        replicas,
         ok: result.is_ok(),
         latency_ms: (t0.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
         error: result.err(),
@@ -175,6 +176,17 @@ async fn probe_one(u: &Upstream, container: bool) -> Connection {
         plays_case,
         note,
     }
+}
+
+/// Under Docker Swarm, the replicas behind a service name: what `tasks.<host>` resolves
+/// to (a name of Swarm's DNS); empty elsewhere (compose, Kubernetes, a dotted name).
+pub async fn replicas(host: &str, port: u16) -> Vec<String> {
+    if host.contains('.') || host.parse::<std::net::IpAddr>().is_ok() {
+        return vec![];
+    }
+    resolve(&format!("tasks.{host}"), port)
+        .await
+        .unwrap_or_default()
 }
 
 /// The addresses `host` resolves to (sorted, no duplicates), or why not.

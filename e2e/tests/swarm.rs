@@ -235,6 +235,13 @@ while True:
     time.sleep(1)
 "#;
 
+const NETWORK_MAP: &str = r#"
+import json, urllib.request
+with urllib.request.urlopen("http://frontend:3000/connections", timeout=10) as r:
+    view = json.load(r)
+print(json.dumps({c["upstream"]: c["replicas"] for c in view["frontend"]["connections"]}))
+"#;
+
 const SPREAD: &str = r#"
 import json, urllib.request
 seen = {}
@@ -395,6 +402,10 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     let ips = client_json(RESOLVE);
     say(&format!("tasks.backend -> {ips}"));
     assert_eq!(ips.as_array().unwrap().len(), 3, "tasks.backend: {ips}");
+    // the network map shows the replicas behind the service name
+    let map = client_json(NETWORK_MAP);
+    say(&format!("the frontend's /connections: {map}"));
+    assert_eq!(map["goals API"].as_array().map(Vec::len), Some(3), "{map}");
     let spread = client_json(SPREAD);
     say(&format!("40 requests answered by {spread}"));
     assert!(

@@ -252,10 +252,22 @@ pub fn edges(
 
 /// A node's label and the replica (host name) that answered for it.
 fn node_label(node: Node, view: &NetworkView, edges: &[Edge]) -> Option<(String, String)> {
-    let short = |r: &Result<Report, String>| {
-        r.as_ref()
+    // "3 replicas" when Swarm's DNS knows the service's tasks, else the host name of the
+    // replica that answered
+    let replicas = |edge: &str| {
+        view.frontend
+            .connections
+            .iter()
+            .find(|c| c.upstream == edge)
+            .map(|c| c.replicas.len())
+            .filter(|n| *n > 0)
+    };
+    let short = |r: &Result<Report, String>, edge: &str| match replicas(edge) {
+        Some(n) => format!("{n} replicas"),
+        None => r
+            .as_ref()
             .map(|r| r.hostname.chars().take(12).collect::<String>())
-            .unwrap_or_else(|_| "no report".into())
+            .unwrap_or_else(|_| "no report".into()),
     };
     let used = |n: Node| edges.iter().any(|e| e.to == n);
     let host_of = |id: &str| {
@@ -271,8 +283,11 @@ fn node_label(node: Node, view: &NetworkView, edges: &[Edge]) -> Option<(String,
             "frontend".into(),
             view.frontend.hostname.chars().take(12).collect(),
         ),
-        Node::Backend => ("backend".into(), short(&view.backend)),
-        Node::Favorites => ("favorites".into(), short(&view.favorites)),
+        Node::Backend => ("backend".into(), short(&view.backend, "goals API")),
+        Node::Favorites => (
+            "favorites".into(),
+            short(&view.favorites, "favorites service"),
+        ),
         Node::MongoDb if used(Node::MongoDb) => ("mongodb".into(), "MongoDB".into()),
         Node::StandIn if used(Node::StandIn) => {
             ("SWAPI stand-in".into(), host_of("favorites-swapi"))
@@ -495,6 +510,7 @@ mod tests {
             address: address.into(),
             host: address.split(':').next().unwrap().into(),
             resolved: vec!["172.18.0.2".into()],
+            replicas: vec![],
             ok,
             latency_ms: 1.5,
             error: (!ok).then(|| "connection refused".into()),

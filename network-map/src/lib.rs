@@ -41,6 +41,10 @@ pub struct Connection {
     pub host: String,
     /// The IP addresses `host` resolves to where the service runs (empty: it does not).
     pub resolved: Vec<String>,
+    /// Under Docker Swarm, the addresses of the tasks (replicas) behind the service name
+    /// (`tasks.<name>`); empty elsewhere.
+    #[serde(default)]
+    pub replicas: Vec<String>,
     /// Whether the upstream answered the probe.
     pub ok: bool,
     /// How long the probe took, in milliseconds (also when it failed).
