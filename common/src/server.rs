@@ -76,6 +76,8 @@ pub trait Service: Sized {
     const NAME: &'static str;
     /// `PORT` when unset (the health checks use it too).
     const DEFAULT_PORT: u16;
+    /// Serve on one thread (a current-thread runtime) rather than one per core.
+    const ONE_THREAD: bool = false;
 
     /// Reads the settings from the environment (`.env` already loaded).
     fn from_env(env: &Env) -> Result<Self, ConfigError>;
@@ -136,10 +138,12 @@ pub fn main<S: Service>() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = if S::ONE_THREAD {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("{name}: cannot start: the async runtime: {e}");

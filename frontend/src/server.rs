@@ -125,6 +125,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 impl Service for Config {
     const NAME: &'static str = "frontend";
     const DEFAULT_PORT: u16 = crate::config::DEFAULT_PORT;
+    /// Server-side rendering on one thread. On several, Leptos' `<Transition>` (leptos
+    /// 0.8.23, reactive_graph 0.2.16) reads its pending-task signal with a non-blocking
+    /// `try_read` while a resource finishing on another thread holds the write lock, takes
+    /// the failed read for a disposed signal and panics ("you tried to access a reactive
+    /// value … already disposed", about one render in a hundred). The answers were
+    /// complete, but a panic per hundred renders is not a state to ship.
+    const ONE_THREAD: bool = true;
 
     fn from_env(env: &Env) -> Result<Self, ConfigError> {
         Config::from_env(env)
