@@ -1,0 +1,217 @@
+//! The project's benchmark (not a test: these machines are noisy; compare figures taken
+//! side by side in one run). Runs the release backend and favorites against the
+//! MongoDB-compatible test server (authentication on), 100 documents stored, and drives
+//! them with `wrk` (Debian's package, installed when missing) at 16 and 64 connections:
+//!
+//!   cargo run --release -p e2e --bin bench            (or: cargo run -p e2e --bin bench)
+//!   BENCH_SECONDS=8 …                                  seconds per run (default 8)
+//!
+//! Prints one table: requests/s, p50/p99 latency, server and database CPU per request
+//! (from /proc), the services' RSS idle and peak, and — the burst stall — how long the
+//! first request after each 64-connection run took. Figures go, dated, into
+//! bench/RESULTS.md by hand.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use test_support::{free_port, shared_mongo, workspace_root, ServiceProcess, TempDir};
+
+/// CPU seconds (user + system) of a process so far, from /proc/PID/stat.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0 // USER_HZ
+}
+
+/// VmRSS and VmHWM (peak) of a process, in MB.
+fn rss_mb(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0)
+}
+
+struct Run {
+    rps: f64,
+    p50: String,
+    p99: String,
+    requests: f64,
+}
+
+fn wrk(url: &str, connections: u32, seconds: u64, script: Option<&PathBuf>) -> Run {
+    let mut cmd = Command::new("wrk");
+    cmd.args([
+        "-t2",
+        &format!("-c{connections}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+    ]);
+    if let Some(s) = script {
+        cmd.arg("-s").arg(s);
+    }
+    let out = cmd.arg(url).output().expect("run wrk");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let find = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned())
+            .unwrap_or_else(|| "?".into())
+    };
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    Run {
+        rps: find("Requests/sec:").parse().unwrap_or(0.0),
+        p50: find("50%"),
+        p99: find("99%"),
+        requests,
+    }
+}
+
+fn ensure_wrk() {
+    if Command::new("wrk").arg("--version").output().is_ok() {
+        return;
+    }
+    eprintln!("[bench] installing wrk (Debian)");
+    let ok = Command::new("sh")
+        .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "cannot install wrk: apt-get install wrk");
+}
+
+fn release_bin(name: &str) -> PathBuf {
+    workspace_root().join("target/release").join(name)
+}
+
+fn main() {
+    ensure_wrk();
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
+    eprintln!("[bench] building the release binaries");
+    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "backend",
+            "-p",
+            "favorites",
+            "--bins",
+        ])
+        .current_dir(workspace_root())
+        .status()
+        .expect("cargo");
+    assert!(built.success(), "cargo build --release failed");
+
+    let m = shared_mongo();
+    let db_pid: u32 = std::fs::read_to_string("/tmp/goals-stack-mongo/pid")
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .expect("the test server's pid (/tmp/goals-stack-mongo/pid)");
+    let logs = TempDir::new("bench-logs");
+    let lua = TempDir::new("bench-lua");
+    let post = lua.path().join("post.lua");
+    std::fs::write(
+        &post,
+        "wrk.method = \"POST\"\nwrk.body = '{\"text\":\"a benchmark goal\"}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
+    )
+    .unwrap();
+    let post_fav = lua.path().join("post-fav.lua");
+    std::fs::write(
+        &post_fav,
+        "counter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format(\"POST\", nil, {[\"Content-Type\"] = \"application/json\"}, '{\"name\":\"bench ' .. math.random(1, 1e9) .. '\",\"type\":\"movie\",\"url\":\"u\"}')\nend\n",
+    )
+    .unwrap();
+
+    let mut rows = vec![];
+    for service in ["backend", "favorites"] {
+        let port = free_port();
+        let mut env = m.service_env();
+        env.push(("PORT".into(), port.to_string()));
+        env.push(("RUST_LOG".into(), "warn".into()));
+        let (list, script) = if service == "backend" {
+            env.push(("LOG_DIR".into(), logs.path().display().to_string()));
+            env.push(("MONGODB_DATABASE".into(), m.fresh_db("bench-goals")));
+            ("/goals", &post)
+        } else {
+            env.retain(|(k, _)| !k.starts_with("MONGODB_"));
+            env.push(("MONGODB_URL".into(), m.url(&m.fresh_db("bench-fav"))));
+            env.push(("SWAPI_BASE_URL".into(), "http://127.0.0.1:9/api".into()));
+            ("/favorites", &post_fav)
+        };
+        let mut svc = ServiceProcess::spawn(release_bin(service), port, &env);
+        svc.wait_ready();
+        let pid = svc.pid();
+        // 100 documents, as the course's app would have after a while
+        let seed = Command::new("wrk")
+            .args(["-t1", "-c1", "-d1s", "-s"])
+            .arg(script)
+            .arg(svc.url(list))
+            .output();
+        drop(seed);
+        let (idle_rss, _) = rss_mb(pid);
+        let url = svc.url(list);
+        for connections in [16u32, 64] {
+            for (what, s) in [("GET", None), ("POST", Some(script))] {
+                let (c0, d0) = (cpu_seconds(pid), cpu_seconds(db_pid));
+                let run = wrk(&url, connections, seconds, s);
+                let (c1, d1) = (cpu_seconds(pid), cpu_seconds(db_pid));
+                let per = |a: f64, b: f64| {
+                    if run.requests > 0.0 {
+                        (b - a) * 1000.0 / run.requests
+                    } else {
+                        0.0
+                    }
+                };
+                // the burst stall: the first request after the load generator has gone
+                let t0 = Instant::now();
+                let status = test_support::http_status(port, list);
+                let after = t0.elapsed();
+                rows.push(format!(
+                    "| {service} | {what} {list} | {connections} | {:.0} | {} | {} | {:.3} | {:.3} | {} in {:.0} ms |",
+                    run.rps,
+                    run.p50,
+                    run.p99,
+                    per(c0, c1),
+                    per(d0, d1),
+                    status.map_or("no answer".into(), |s| s.to_string()),
+                    after.as_secs_f64() * 1000.0,
+                ));
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+        let (_, peak) = rss_mb(pid);
+        rows.push(format!(
+            "| {service} | RSS idle / peak | | {idle_rss:.1} / {peak:.1} MB | | | | | |"
+        ));
+    }
+    println!();
+    println!(
+        "| service | request | connections | req/s | p50 | p99 | server CPU ms/req | database CPU ms/req | next request after the run |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    println!(
+        "\n{} s per run, wrk -t2, {} cores; database: the MongoDB-compatible test server",
+        seconds,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+}
