@@ -219,6 +219,14 @@ fn cross_check(docs: &[Value]) -> Vec<String> {
         }
     }
 
+    // one namespace for everything (a Service in another namespace is not reachable by
+    // its short name)
+    for d in docs {
+        if d["kind"] != "Namespace" && d["metadata"]["namespace"] != "goals" {
+            problems.push(format!("{}: namespace {} (not goals)", id(d), d["metadata"]["namespace"]));
+        }
+    }
+
     for sts in ix.of("StatefulSet") {
         let svc = sts["spec"]["serviceName"].as_str().unwrap_or_default();
         match ix.named("Service", svc) {

@@ -74,6 +74,8 @@ run docker exec "$BOX" "${CURL[@]}" "http://$API_NET_IP:8000/api/films/1/"
 check_http 200 "exec in the toolbox: curl by IP http://$API_NET_IP:8000"
 run docker exec "$BOX" ping -c 1 -W 2 "$API"
 check_rc 0 "ping by name"
+run docker run --rm "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE" ping -c 1 -W 2 "$API_IP"
+check_rc 0 "on the default bridge a container pings another by IP (the notes' demo; no names there)"
 run docker network inspect "$NET" -f '{{range .Containers}}{{.Name}} {{end}}'
 check_out_contains "$API" "docker network inspect lists the connected containers"
 

@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# Check of exercises/orchestration/14-kubernetes.md: the course stack on Kubernetes
+# (deploy/kubernetes, kustomize).
+#
+# Always (no cluster needed): `kubectl kustomize` renders the base and the offline overlay; the
+# rendered objects are what the page says (3 Deployments + the SWAPI stand-in, a StatefulSet
+# with a volume claim template, the headless Service, NodePorts 30000/30080/30081, a Secret and
+# a ConfigMap, everything in the namespace goals); the exercise's own copy (namespace
+# ex-14-goals, no NodePorts) renders too; each of our containers' environment, as rendered,
+# passes its binary's `check-config` when the binaries are built (target/debug; else that
+# assertion is skipped, saying why).
+#
+# With a cluster (`kubectl cluster-info` answers: kind, minikube, Docker Desktop, ...): the
+# images are loaded into it, the overlay is applied in a namespace of the check's own,
+# ex-14-goals (a kustomization in a temporary folder: namespace ex-14-goals, label
+# course.exercise=1, Services without NodePorts so they do not collide with a stack of yours),
+# then get / describe / logs / scale / rollout restart / a PVC that outlives its pod / Service
+# DNS from a busybox pod; the namespace is deleted at the end.
+#
+# Settings: EX_K8S=auto (default: a cluster if one answers), offline (never touch a cluster),
+# cluster (fail when none answers); EX14_WAIT (300: seconds for a rollout, image pulls
+# included); EX14_BIN_DIR (target/debug); EX14_DNS_IMAGE (busybox:1.36).
+. "$(dirname "$0")/../lib.sh"
+ex_begin 14 "Kubernetes: the stack with kubectl (on your cluster, or rendered offline)"
+cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT"
+MODE=${EX_K8S:-auto}
+NS=$(ex_name goals)                       # ex-14-goals
+WAIT=${EX14_WAIT:-300}
+BIN_DIR=${EX14_BIN_DIR:-$EX_ROOT/target/debug}
+DNS_IMAGE=${EX14_DNS_IMAGE:-busybox:1.36}
+OVERLAY=deploy/kubernetes/overlays/offline
+KDIR=$EX_TMP/kustomize                    # the check's kustomization (namespace ex-14-goals)
+IMAGES=(goals-backend:latest goals-favorites:latest goals-frontend:latest goals-swapi:latest)
+command -v kubectl >/dev/null 2>&1 \
+  || fatal "kubectl is missing: install it (https://kubernetes.io/docs/tasks/tools/, or Debian's kubectl package)"
+
+# What kubectl says about each object of a rendered file, one line each, offline: `kubectl
+# label --local` reads the file, adds a label and prints the objects back (nothing is sent).
+OBJ='{.kind}/{.metadata.name} ns={.metadata.namespace} type={.spec.type} nodePort={.spec.ports[*].nodePort} clusterIP={.spec.clusterIP} serviceName={.spec.serviceName} replicas={.spec.replicas} claims={.spec.volumeClaimTemplates[*].metadata.name}:{.spec.volumeClaimTemplates[*].spec.resources.requests.storage}{"\n"}'
+objects() { run kubectl label --local -f "$1" "$EX_LABEL" -o "jsonpath=$OBJ"; }
+# count REGEX: how many lines of the last output match
+count() { grep -cE -- "$1" <<<"$OUT"; }
+untrack_cmd() {
+  local want keep=() c
+  want=$(_show "$@")
+  for c in "${EX_CLEANUPS[@]}"; do [ "$c" = "$want" ] || keep+=("$c"); done
+  EX_CLEANUPS=("${keep[@]}")
+}
+no_line_ends_with() { ! grep -q -- "$2\$" <<<"$1"; }
+
+# ==========================================================================================
+step "kubectl, and is there a cluster?"
+run kubectl version --client
+check_rc 0 "kubectl is installed (the client: kustomize is built in)"
+CLUSTER=0
+if [ "$MODE" = offline ]; then
+  say "EX_K8S=offline: no cluster is touched"
+else
+  run_quiet kubectl cluster-info --request-timeout=5s
+  # its answer, without client-side retry noise (E1130 ... lines) and the dump hint
+  grep -v -e '^E[0-9]' -e 'To further debug' <<<"$OUT" | sed -e '/^ *$/d' -e 's/^/    /'
+  if [ "$RC" = 0 ]; then
+    CLUSTER=1
+    run kubectl config current-context
+    CONTEXT=$OUT
+    say "a cluster answers (context $CONTEXT): the check applies the stack there, in the namespace $NS"
+  elif [ "$MODE" = cluster ]; then
+    fatal "EX_K8S=cluster, but no cluster answers (kubectl cluster-info): start kind, minikube or Docker Desktop's Kubernetes"
+  else
+    echo
+    say "NO CLUSTER: kubectl cluster-info gets no answer, so nothing can be applied here."
+    say "The check does the offline part only: render the manifests and check what they hold."
+    say "(Start a cluster - kind, minikube or Docker Desktop's Kubernetes - and run it again for the rest.)"
+  fi
+fi
+
+# ------------------------------------------------------------------ offline: render
+step "kubectl kustomize: the base and the offline overlay, rendered (no cluster needed)"
+run_quiet kubectl kustomize deploy/kubernetes/base
+check_rc 0 "the base renders"
+printf '%s\n' "$OUT" >"$EX_TMP/base.yaml"
+run_quiet kubectl kustomize "$OVERLAY"
+check_rc 0 "the offline overlay renders"
+printf '%s\n' "$OUT" >"$EX_TMP/overlay.yaml"
+run grep -c '^kind:' "$EX_TMP/base.yaml" "$EX_TMP/overlay.yaml"
+
+step "the base: what the page says it holds"
+objects "$EX_TMP/base.yaml"
+check_rc 0 "kubectl reads every object (offline)"
+check_eq "$(count '^Deployment/(backend|favorites|frontend) ')" 3 "3 Deployments: backend, favorites, frontend"
+check_out_match '^Deployment/backend .* replicas=2 ' "backend: 2 replicas"
+check_out_match '^StatefulSet/mongodb .*serviceName=mongodb-headless replicas=1 claims=data:1Gi$' \
+  "MongoDB: a StatefulSet, 1 replica, a volume claim template data (1Gi), its Service mongodb-headless"
+check_out_match '^Service/mongodb-headless .*clusterIP=None ' "mongodb-headless is headless (clusterIP None)"
+check_out_match '^Service/mongodb ns=goals type= ' "and the Service mongodb (MONGODB_HOST=mongodb, as under compose)"
+check_out_match '^Service/frontend .*type=NodePort nodePort=30000 ' "frontend: NodePort 30000"
+check_out_match '^Service/backend .*type=NodePort nodePort=30080 ' "backend: NodePort 30080"
+check_out_match '^Service/favorites .*type=NodePort nodePort=30081 ' "favorites: NodePort 30081"
+check_out_match '^Secret/mongodb-root-[a-z0-9]{10} ' "a Secret mongodb-root-<hash> (the generator adds a hash of its content)"
+check_out_match '^ConfigMap/goals-config-[a-z0-9]{10} ' "a ConfigMap goals-config-<hash>"
+check_out_match '^Namespace/goals ' "the Namespace goals"
+check_eq "$(grep -v '^Namespace/' <<<"$OUT" | grep -vc ' ns=goals ')" 0 "every other object is in the namespace goals"
+
+step "the offline overlay: the same plus the SWAPI stand-in, favorites pointed at it"
+objects "$EX_TMP/overlay.yaml"
+check_eq "$(count '^Deployment/(backend|favorites|frontend|swapi) ')" 4 "4 Deployments: the 3 and swapi"
+check_out_match '^Service/swapi ' "a Service swapi"
+ELSEWHERE=$(grep -v '^Namespace/' <<<"$OUT" | grep -v ' ns=goals ' | cut -d' ' -f1 | tr '\n' ' ')
+check_eq "${ELSEWHERE:-none}" none \
+  "every object is in the namespace goals (favorites finds http://swapi only in its own namespace; objects without one land in kubectl's current namespace)"
+run kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.SWAPI_BASE_URL}'
+check_eq "$OUT" "http://swapi:8000/api" "the ConfigMap's SWAPI_BASE_URL is the stand-in's Service"
+
+step "the exercise's own copy: namespace $NS, no NodePorts (they are cluster-wide)"
+mkdir -p "$KDIR"
+REL=$(python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$EX_ROOT/$OVERLAY" "$KDIR")
+{
+  echo "# exercise 14: the offline overlay in a namespace of its own"
+  echo "apiVersion: kustomize.config.k8s.io/v1beta1"
+  echo "kind: Kustomization"
+  echo "namespace: $NS"
+  echo "resources:"
+  echo "  - $REL"
+  echo "labels:"
+  echo "  - pairs:"
+  echo "      course.exercise: \"1\""
+  echo "patches:"
+  echo "  - target:"
+  echo "      kind: Service"
+  echo "      name: ^(backend|favorites|frontend)\$"
+  echo "    patch: |-"
+  echo "      - op: replace"
+  echo "        path: /spec/type"
+  echo "        value: ClusterIP"
+  echo "      - op: remove"
+  echo "        path: /spec/ports/0/nodePort"
+  if [ "$MONGO_IMAGE" != mongo:8 ]; then
+    echo "images:"
+    echo "  - name: mongo"
+    echo "    newName: ${MONGO_IMAGE%:*}"
+    [[ $MONGO_IMAGE == *:* ]] && echo "    newTag: ${MONGO_IMAGE##*:}"
+  fi
+} >"$KDIR/kustomization.yaml"
+run cat "$KDIR/kustomization.yaml"
+run_quiet kubectl kustomize "$KDIR"
+check_rc 0 "it renders"
+printf '%s\n' "$OUT" >"$EX_TMP/ours.yaml"
+objects "$EX_TMP/ours.yaml"
+check_out_match "^Namespace/$NS " "the Namespace is renamed $NS"
+check_eq "$(grep -v '^Namespace/' <<<"$OUT" | grep -vc " ns=$NS ")" 0 "every object is in $NS"
+check_eq "$(count 'type=NodePort')" 0 "no NodePort Service"
+
+step "each container's environment, as rendered, passes its binary's check-config"
+# The environment a container gets (envFrom ConfigMaps, env values, secretKeyRef), with the
+# Secret volumes written as files and the paths into them rewritten; per container a file of
+# KEY=VALUE lines. The frontend's site (/app/site in the image) gets a stand-in tree.
+mkdir -p "$EX_TMP/env"
+kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o json >"$EX_TMP/overlay.json" 2>&1
+run python3 - "$EX_TMP/overlay.json" "$EX_TMP/env" <<'PY'
+import base64, json, os, sys
+text, out = open(sys.argv[1]).read(), sys.argv[2]
+docs, dec, i = [], json.JSONDecoder(), 0
+while True:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    d, i = dec.raw_decode(text, i)
+    docs.append(d)
+def data(kind, name):
+    d = next(x for x in docs if x["kind"] == kind and x["metadata"]["name"] == name)
+    vals = dict(d.get("data") or {})
+    if kind == "Secret":
+        vals = {k: base64.b64decode(v).decode() for k, v in vals.items()}
+    vals.update(d.get("stringData") or {})
+    return vals
+bins = {"goals-backend": "backend", "goals-favorites": "favorites",
+        "goals-frontend": "frontend", "goals-swapi": "swapi-standin"}
+for w in docs:
+    if w["kind"] not in ("Deployment", "StatefulSet"):
+        continue
+    spec = w["spec"]["template"]["spec"]
+    for c in spec["containers"]:
+        binary = bins.get(c["image"].split(":")[0])
+        if not binary:
+            continue                                   # mongo: not ours
+        here = os.path.join(out, c["name"])
+        env = {}
+        for f in c.get("envFrom", []):
+            if "configMapRef" in f:
+                env.update(data("ConfigMap", f["configMapRef"]["name"]))
+            if "secretRef" in f:
+                env.update(data("Secret", f["secretRef"]["name"]))
+        mounts = []
+        for m in c.get("volumeMounts", []):
+            vol = next((v for v in spec.get("volumes", []) if v["name"] == m["name"]), {})
+            if "secret" in vol:
+                d = os.path.join(here, "files", m["name"])
+                os.makedirs(d, exist_ok=True)
+                for k, v in data("Secret", vol["secret"]["secretName"]).items():
+                    open(os.path.join(d, k), "w").write(v)
+                mounts.append((m["mountPath"], d))
+        for e in c.get("env", []):
+            if "value" in e:
+                v = e["value"]
+            elif "secretKeyRef" in e.get("valueFrom", {}):
+                r = e["valueFrom"]["secretKeyRef"]; v = data("Secret", r["name"])[r["key"]]
+            elif "configMapKeyRef" in e.get("valueFrom", {}):
+                r = e["valueFrom"]["configMapKeyRef"]; v = data("ConfigMap", r["name"])[r["key"]]
+            else:
+                continue
+            for at, d in mounts:
+                if v.startswith(at):
+                    v = d + v[len(at):]
+            env[e["name"]] = v
+        if binary == "frontend":                       # the image's /app/site, stood in for
+            site = os.path.join(here, "site")
+            os.makedirs(os.path.join(site, "pkg"), exist_ok=True)
+            for f in ("pkg/frontend.css", "pkg/frontend.js", "pkg/frontend.wasm", "favicon.svg"):
+                open(os.path.join(site, f), "w").write("x")
+            env["LEPTOS_SITE_ROOT"] = site
+        os.makedirs(here, exist_ok=True)
+        with open(os.path.join(here, "env"), "w") as f:
+            f.writelines("%s=%s\n" % kv for kv in sorted(env.items()))
+        with open(os.path.join(out, "list"), "a") as f:
+            f.write("%s %s %s\n" % (w["kind"] + "/" + w["metadata"]["name"], binary, here))
+        print("%s/%s: %s, %d settings" % (w["kind"], w["metadata"]["name"], binary, len(env)))
+PY
+check_rc 0 "the environments are worked out for our containers"
+check_eq "$(wc -l <"$EX_TMP/env/list" 2>/dev/null)" 4 "4 containers of ours (backend, favorites, frontend, swapi)"
+PASSWORD_VALUE=$(kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.password}' | base64 -d 2>/dev/null)
+while read -r WORKLOAD BIN DIR; do
+  if [ ! -x "$BIN_DIR/$BIN" ]; then
+    say "SKIPPED $WORKLOAD: $BIN_DIR/$BIN is not built (cargo build --workspace --features frontend/ssr builds it)"
+    continue
+  fi
+  mapfile -t ENV <"$DIR/env"
+  run env -i "${ENV[@]}" "$BIN_DIR/$BIN" check-config
+  check_rc 0 "$WORKLOAD: $BIN check-config accepts its environment"
+  [ -n "$PASSWORD_VALUE" ] && check_true "$WORKLOAD: and does not print the password" -- no_line_ends_with "$OUT" "=$PASSWORD_VALUE"
+done <"$EX_TMP/env/list"
+if [ -x "$BIN_DIR/backend" ] && [ -f "$EX_TMP/env/backend/env" ]; then
+  say "the check can fail: the backend without its Secret volume (the password file is not there)"
+  mapfile -t ENV < <(sed 's|^MONGODB_PASSWORD_FILE=.*|MONGODB_PASSWORD_FILE=/etc/mongodb-root/password|' "$EX_TMP/env/backend/env")
+  run env -i "${ENV[@]}" "$BIN_DIR/backend" check-config
+  check_rc 2 "backend check-config refuses it"
+  check_out_contains "cannot read" "and says why"
+fi
+
+# ------------------------------------------------------------------ on a cluster
+if [ "$CLUSTER" = 0 ]; then
+  step "on a cluster: skipped (no cluster answers here)"
+  say "kubectl apply -k, get, describe, logs, scale, rollout, the PVC and Service DNS need a"
+  say "cluster: start kind, minikube or Docker Desktop's Kubernetes and run this check again."
+  exit 0
+fi
+
+step "the images into the cluster (no registry needed)"
+need_image "${IMAGES[@]}"
+run docker image ls --filter 'reference=goals-*'
+check_out_contains goals-backend "the images exercises/build-images.sh built"
+LOAD=("${IMAGES[@]}")
+[ "$MONGO_IMAGE" != mongo:8 ] && { need_image "$MONGO_IMAGE"; LOAD+=("$MONGO_IMAGE"); }
+case $CONTEXT in
+  kind-*)
+    command -v kind >/dev/null 2>&1 || fatal "the context is a kind cluster, but the kind command is missing"
+    EX_CMD_TIMEOUT=600 run kind load docker-image --name "${CONTEXT#kind-}" "${LOAD[@]}"
+    check_rc 0 "kind load docker-image: copied into the kind node" ;;
+  minikube)
+    for img in "${LOAD[@]}"; do
+      EX_CMD_TIMEOUT=600 run minikube image load "$img"
+      check_rc 0 "minikube image load $img"
+    done ;;
+  docker-desktop)
+    say "Docker Desktop: its Kubernetes uses Docker's own images, nothing to load" ;;
+  *)
+    say "context $CONTEXT: not kind, minikube or Docker Desktop. The cluster must find the images"
+    say "${LOAD[*]} by itself (its own loader, or a registry); otherwise the pods stay in ErrImagePull." ;;
+esac
+
+step "kubectl apply -k: the stack in the namespace $NS"
+if kubectl get namespace "$NS" >/dev/null 2>&1; then
+  say "a namespace $NS from an earlier run is here: deleting it first"
+  EX_CMD_TIMEOUT=300 run kubectl delete namespace "$NS" --timeout=240s
+fi
+track cmd kubectl delete namespace "$NS" --ignore-not-found --timeout=240s
+run kubectl apply -k "$KDIR"
+check_rc 0 "kubectl apply -k"
+check_out_contains "deployment.apps/backend created" "the objects are created"
+K=(kubectl -n "$NS")
+for w in statefulset/mongodb deployment/backend deployment/favorites deployment/frontend deployment/swapi; do
+  EX_CMD_TIMEOUT=$((WAIT + 30)) run "${K[@]}" rollout status "$w" --timeout="${WAIT}s"
+  check_rc 0 "$w: rolled out (every replica ready)"
+done
+if [ "$EX_FAIL" -gt 0 ]; then
+  run "${K[@]}" get pods -o wide
+  run "${K[@]}" get events --sort-by=.lastTimestamp
+  fatal "the stack is not ready (images missing in the cluster? see the events)"
+fi
+
+step "kubectl get, describe, logs"
+run "${K[@]}" get pods,svc,pvc
+check_out_match '^persistentvolumeclaim/data-mongodb-0 +Bound' "the StatefulSet's claim data-mongodb-0 is Bound"
+check_eq "$(count '^pod/backend-.* 1/1 +Running')" 2 "2 backend pods Running"
+run "${K[@]}" describe deployment backend
+check_out_match '^Replicas: +2 desired' "describe: 2 desired replicas ..."
+check_out_contains "/readyz" "... and its readiness probe"
+run "${K[@]}" logs deployment/backend
+check_out_contains "listening" "kubectl logs: the backend's output (one of its pods)"
+
+step "kubectl scale: 2 -> 3 -> 2"
+run "${K[@]}" scale deployment/backend --replicas=3
+check_rc 0 "kubectl scale --replicas=3"
+run "${K[@]}" rollout status deployment/backend --timeout=120s
+run "${K[@]}" get deployment backend -o 'jsonpath={.status.readyReplicas}'
+check_eq "$OUT" 3 "3 ready replicas"
+run "${K[@]}" scale deployment/backend --replicas=2
+run "${K[@]}" rollout status deployment/backend --timeout=120s
+run "${K[@]}" get deployment backend -o 'jsonpath={.spec.replicas}'
+check_eq "$OUT" 2 "back to 2"
+
+step "kubectl rollout restart: new pods, one at a time, through the readiness probe"
+run "${K[@]}" rollout restart deployment/backend
+check_rc 0 "kubectl rollout restart"
+EX_CMD_TIMEOUT=200 run "${K[@]}" rollout status deployment/backend --timeout=180s
+check_rc 0 "kubectl rollout status: the new pods are ready"
+run "${K[@]}" get replicasets -l app.kubernetes.io/name=backend -o 'jsonpath={range .items[*]}{.metadata.name} {.spec.replicas}{"\n"}{end}'
+check_eq "$(count ' 0$')" 1 "the old ReplicaSet is scaled to 0 ..."
+check_eq "$(count ' 2$')" 1 "... the new one runs the 2 pods"
+
+step "Service DNS: a busybox pod looks the Service up"
+EX_CMD_TIMEOUT=200 run "${K[@]}" run "$(ex_name dns)" --rm -i --restart=Never --pod-running-timeout=180s \
+  --image="$DNS_IMAGE" -- sh -c "grep search /etc/resolv.conf; nslookup backend.$NS.svc.cluster.local"
+check_out_contains "search $NS.svc.cluster.local" "a pod's resolv.conf searches its namespace's domain first (short names work)"
+check_out_contains "backend.$NS.svc.cluster.local" "the Service backend has a DNS name, <service>.<namespace>.svc.cluster.local"
+OUT_DNS=$OUT
+CLUSTER_IP=$("${K[@]}" get svc backend -o 'jsonpath={.spec.clusterIP}')
+run "${K[@]}" get svc backend
+check_true "it resolves to the Service's ClusterIP $CLUSTER_IP (one address for all its pods)" -- \
+  grep -qE "^Address:?[[:space:]]+${CLUSTER_IP//./\\.}\$" <<<"$OUT_DNS"
+
+step "a PVC outlives its pod: delete mongodb-0, the data is still there"
+PF=$(free_port)
+run_bg "$EX_TMP/port-forward.log" "${K[@]}" port-forward svc/backend "$PF:80"
+track pid "$BG_PID"
+wait_port 127.0.0.1 "$PF" 20
+check_rc 0 "kubectl port-forward svc/backend $PF:80 (one backend pod, through your machine's port $PF)"
+wait_http "http://localhost:$PF/readyz" 200 60
+run "${CURL[@]}" -H 'Content-Type: application/json' -d '{"text":"Learn Kubernetes"}' "http://localhost:$PF/goals"
+check_http 201 "POST /goals"
+run "${K[@]}" get pvc data-mongodb-0 -o 'jsonpath={.metadata.uid} {.spec.volumeName}'
+PVC_BEFORE=$OUT
+run "${K[@]}" delete pod mongodb-0
+check_rc 0 "kubectl delete pod mongodb-0"
+t0=$(_now); ready=
+echo "${C_CMD}\$ $(_show "${K[@]}" get pod mongodb-0 -o 'jsonpath={.status.containerStatuses[0].ready}')${C_OFF}  ${C_DIM}# repeated until true, at most $WAIT s${C_OFF}"
+for _ in $(seq "$WAIT"); do
+  ready=$("${K[@]}" get pod mongodb-0 -o 'jsonpath={.status.containerStatuses[0].ready}' 2>/dev/null)
+  [ "$ready" = true ] && break
+  sleep 1
+done
+echo "    ${ready:-no pod yet} ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
+check_eq "$ready" true "the StatefulSet made a new mongodb-0, and it is ready"
+run "${K[@]}" get pvc data-mongodb-0 -o 'jsonpath={.metadata.uid} {.spec.volumeName}'
+check_eq "$OUT" "$PVC_BEFORE" "the same claim and volume: the new pod got the old pod's volume"
+wait_http "http://localhost:$PF/readyz" 200 120
+check_rc 0 "the backend is ready again (it reconnected to the new mongodb pod)"
+run "${CURL[@]}" "http://localhost:$PF/goals"
+check_out_contains '"text":"Learn Kubernetes"' "the goal is still there"
+
+step "kubectl delete -k: everything of the stack, the namespace $NS with it"
+kill "$BG_PID" 2>/dev/null
+EX_CMD_TIMEOUT=300 run kubectl delete -k "$KDIR" --timeout=240s
+check_rc 0 "kubectl delete -k"
+run kubectl get namespace "$NS"
+check_rc nonzero "the namespace is gone (and the PVC in it)"
+[ "$RC" != 0 ] && untrack_cmd kubectl delete namespace "$NS" --ignore-not-found --timeout=240s
