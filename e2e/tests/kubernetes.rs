@@ -223,7 +223,11 @@ fn cross_check(docs: &[Value]) -> Vec<String> {
     // its short name)
     for d in docs {
         if d["kind"] != "Namespace" && d["metadata"]["namespace"] != "goals" {
-            problems.push(format!("{}: namespace {} (not goals)", id(d), d["metadata"]["namespace"]));
+            problems.push(format!(
+                "{}: namespace {} (not goals)",
+                id(d),
+                d["metadata"]["namespace"]
+            ));
         }
     }
 

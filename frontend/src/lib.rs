@@ -10,6 +10,8 @@ pub mod api;
 pub mod app;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod config;
+pub mod favorites;
+pub mod goals;
 pub mod live_reload;
 pub mod network;
 #[cfg(feature = "ssr")]
@@ -17,6 +19,7 @@ pub mod network_probe;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod urls;
+pub mod widgets;
 
 /// The browser's entry point, called by the page's boot script once the wasm is loaded.
 #[cfg(feature = "hydrate")]

@@ -15,8 +15,8 @@ use leptos_meta::Title;
 use network_map::{Connection, NetworkView, Report};
 
 use crate::api::{self, sendable, ApiError, BrowserProbe};
-use crate::app::Hydrated;
 use crate::urls::ServiceUrls;
+use crate::widgets::Hydrated;
 
 /// How often the page probes again, in the browser.
 pub const REFRESH: Duration = Duration::from_secs(3);
