@@ -42,8 +42,9 @@ replicas() {
   docker service ls --filter "name=$1" --format '{{.Name}} {{.Replicas}}' 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
 }
 # wait_replicas SERVICE N SECONDS: until N of N tasks run.
-wait_replicas() {
-  local svc=$1 want=$2/$2 max=$3 t0 got deadline
+wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
+  local svc=$1 want=$2 max=$3 t0 got deadline
+  [[ $want == */* ]] || want=$want/$want
   t0=$(_now); deadline=$(( $(date +%s) + max ))
   echo "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# repeated until $want, at most $max s${C_OFF}"
   while :; do
@@ -218,6 +219,8 @@ if [ "$OUR_SWARM" = 1 ]; then
   wait_task_text "$SVC" "no suitable node" 30
   check_out_contains "Pending" "the tasks were stopped and their replacements are Pending ..."
   check_out_contains "no suitable node" "... with no node to go to (with a second node they would run there)"
+  # the old tasks take a moment to stop after the drain
+  wait_replicas "$SVC" 0/3 30
   run docker service ls --filter "name=$SVC"
   check_out_match "$SVC +replicated +0/3" "docker service ls: 0/3"
   run docker node update --availability active "$NODE_ID"
