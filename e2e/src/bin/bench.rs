@@ -93,6 +93,21 @@ fn ensure_wrk() {
     assert!(ok, "cannot install wrk: apt-get install wrk");
 }
 
+/// `POST path` with a JSON body on 127.0.0.1:port: the status.
+fn post_json(port: u16, path: &str, body: &str) -> Option<u16> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line).ok()?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn release_bin(name: &str) -> PathBuf {
     workspace_root().join("target/release").join(name)
 }
@@ -158,17 +173,27 @@ fn main() {
         let mut svc = ServiceProcess::spawn(release_bin(service), port, &env);
         svc.wait_ready();
         let pid = svc.pid();
-        // 100 documents, as the course's app would have after a while
-        let seed = Command::new("wrk")
-            .args(["-t1", "-c1", "-d1s", "-s"])
-            .arg(script)
-            .arg(svc.url(list))
-            .output();
-        drop(seed);
+        // exactly 100 documents, as the course's app would have after a while
+        for i in 0..100 {
+            let body = if service == "backend" {
+                format!("{{\"text\":\"goal {i}\"}}")
+            } else {
+                format!("{{\"name\":\"seed {i}\",\"type\":\"movie\",\"url\":\"u\"}}")
+            };
+            let status = post_json(port, list, &body);
+            assert_eq!(status, Some(201), "seeding {list}");
+        }
         let (idle_rss, _) = rss_mb(pid);
         let url = svc.url(list);
-        for connections in [16u32, 64] {
-            for (what, s) in [("GET", None), ("POST", Some(script))] {
+        // every GET first, on the 100 documents; then the POSTs (which add thousands)
+        let runs = [
+            (16u32, "GET", None),
+            (64, "GET", None),
+            (16, "POST", Some(script)),
+            (64, "POST", Some(script)),
+        ];
+        {
+            for (connections, what, s) in runs {
                 let (c0, d0) = (cpu_seconds(pid), cpu_seconds(db_pid));
                 let run = wrk(&url, connections, seconds, s);
                 let (c1, d1) = (cpu_seconds(pid), cpu_seconds(db_pid));
