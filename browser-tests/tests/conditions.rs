@@ -180,3 +180,58 @@ async fn on_a_slow_network_typing_survives_hydration_and_the_form_works_before_i
     );
     client.close().await.unwrap();
 }
+
+/// When the page's code cannot load (here: the wasm is blocked), the page says it is
+/// read-only and why, and the form still works as a plain post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_its_code_the_page_says_it_is_read_only_and_the_form_still_works() {
+    let stack = Stack::start(&shared_mongo().fresh_db("browser-nowasm"));
+    let driver = ChromeDriver::start();
+    let client = driver.session().await;
+    browser_tests::cdp(&client, "Network.enable", serde_json::json!({})).await;
+    browser_tests::cdp(
+        &client,
+        "Network.setBlockedURLs",
+        serde_json::json!({ "urls": ["*.wasm*"] }),
+    )
+    .await;
+    client.goto(&stack.page("/")).await.unwrap();
+    let banner = eventually("the read-only banner", Duration::from_secs(20), || async {
+        texts(&client, ".boot-error").await.into_iter().next()
+    })
+    .await;
+    assert!(banner.contains("could not load its code"), "{banner}");
+    assert!(banner.contains("the form still works"), "{banner}");
+    // never hydrated
+    assert!(client
+        .find(Locator::Css(".app[data-hydrated='true']"))
+        .await
+        .is_err());
+    client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .unwrap()
+        .send_keys("Saved without the wasm")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(".goal-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually(
+        "the goal in the server-rendered list",
+        Duration::from_secs(20),
+        || async {
+            texts(&client, ".goal-text")
+                .await
+                .iter()
+                .any(|t| t == "Saved without the wasm")
+                .then_some(())
+        },
+    )
+    .await;
+    client.close().await.unwrap();
+}
