@@ -113,7 +113,7 @@ async fn a_swapi_that_hangs_is_a_504_after_the_timeout() {
     }
     // the cause is logged
     assert!(
-        fav.output().contains("SWAPI did not answer in time"),
+        fav.printed("SWAPI did not answer in time", Duration::from_secs(3)),
         "{}",
         fav.output()
     );
@@ -134,7 +134,11 @@ async fn a_swapi_error_status_is_a_502() {
     assert_eq!(status, 502);
     // the requests went where SWAPI_BASE_URL says, page included
     assert_eq!(swapi.requests(), ["/api/films/", "/api/people/?page=4"]);
-    assert!(fav.output().contains("500"), "{}", fav.output());
+    assert!(
+        fav.printed("500", Duration::from_secs(3)),
+        "{}",
+        fav.output()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -151,7 +155,11 @@ async fn a_swapi_answering_html_is_a_502() {
         body,
         json!({ "message": "SWAPI answered with something that is not JSON." })
     );
-    assert!(fav.output().contains("not JSON"), "{}", fav.output());
+    assert!(
+        fav.printed("not JSON", Duration::from_secs(3)),
+        "{}",
+        fav.output()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

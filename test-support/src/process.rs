@@ -108,6 +108,21 @@ impl ServiceProcess {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
+    /// Whether the process prints `text` within `timeout` (its output is read by other
+    /// threads: a line it has written may not be here yet).
+    pub fn printed(&self, text: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.output().contains(text) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Everything the process printed so far (stdout and stderr).
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
