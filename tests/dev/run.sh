@@ -138,11 +138,11 @@ if [ "$FAIL" -eq 0 ] && [ "$FRONTEND" = 1 ]; then
     boot1=$(curl -s -m 5 "http://127.0.0.1:$FRONTEND_PORT/__live-reload" || true)
     if [ -n "$boot1" ]; then ok "the server answers its boot id at /__live-reload ($boot1)"; else bad "no boot id at /__live-reload"; fi
 
-    FILE="$WORK/frontend/src/app.rs"
+    FILE="$WORK/frontend/src/goals.rs"
     NEWLEAD="What do you want to learn in this course (hot reload $RANDOM)?"
     cp "$FILE" "$WORK.app.orig"
     sed -i "s/\"$LEAD/\"$NEWLEAD/" "$FILE"
-    grep -qF "$NEWLEAD" "$FILE" || bad "the edit of frontend/src/app.rs did not apply"
+    grep -qF "$NEWLEAD" "$FILE" || bad "the edit of frontend/src/goals.rs did not apply"
     if secs=$(wait_text "$NEWLEAD" "$FE_LIMIT" page); then
       ok "edited page served ${secs} s after the save (server + wasm rebuilt, server restarted)"
       say "  the rebuild's steps: $(steps)"
