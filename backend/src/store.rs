@@ -2,9 +2,8 @@
 //! course's Node version wrote, so its data reads back. Every call goes through
 //! [`Db`] (bounded, runs to completion).
 
-use common::db::{id_text, OddDocuments};
+use common::db::{list_readable, OddDocuments};
 use common::{Db, DbError};
-use futures_util::TryStreamExt;
 use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
 use mongodb::Collection;
 use serde::{Deserialize, Serialize};
@@ -59,27 +58,7 @@ impl GoalStore {
     /// All goals in insertion order (`_id` ascending). A document that cannot be read
     /// as a goal is left out and logged (once) with its id.
     pub async fn list(&self) -> Result<Vec<GoalDoc>, DbError> {
-        let raw = self.raw.clone();
-        let docs: Vec<RawDocumentBuf> = self
-            .db
-            .run(async move {
-                raw.find(doc! {})
-                    .sort(doc! { "_id": 1 })
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        Ok(docs
-            .iter()
-            .filter_map(|doc| match GoalDoc::from_raw(doc) {
-                Ok(goal) => Some(goal),
-                Err(why) => {
-                    self.odd.report(COLLECTION, &id_text(doc), &why);
-                    None
-                }
-            })
-            .collect())
+        list_readable(&self.db, &self.raw, &self.odd, GoalDoc::from_raw).await
     }
 
     /// Stores a new goal; its id is made here, so the answer can carry it.

@@ -6,34 +6,9 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::Value;
 use support::app;
+use test_support::openapi::documented;
 use test_support::{free_port, shared_mongo, ServiceProcess, TempDir};
-
-/// path → method → documented statuses.
-fn documented(doc: &Value) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
-    let mut out = BTreeMap::new();
-    for (path, ops) in doc["paths"].as_object().expect("paths") {
-        for (method, op) in ops.as_object().unwrap() {
-            let statuses: Vec<String> = op["responses"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect();
-            for (status, res) in op["responses"].as_object().unwrap() {
-                assert!(
-                    res["content"]["application/json"]["schema"].is_object(),
-                    "{method} {path} {status} has no JSON body schema"
-                );
-            }
-            out.entry(path.clone())
-                .or_insert_with(BTreeMap::new)
-                .insert(method.clone(), statuses);
-        }
-    }
-    out
-}
 
 #[tokio::test]
 async fn the_description_lists_every_route_and_status() {

@@ -66,6 +66,28 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// An upstream reached by HTTP at `base` (`http://backend`, `https://swapi.dev/api`):
+    /// its host and port (the scheme's default when none is given) read from the URL.
+    pub fn for_url<F, Fut>(name: &'static str, base: &str, probe: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), String>> + Send + 'static,
+    {
+        let url = axum::http::Uri::try_from(base).ok();
+        let host = url
+            .as_ref()
+            .and_then(|u| u.host().map(|h| h.trim_matches(['[', ']']).to_owned()))
+            .unwrap_or_default();
+        let https = url.as_ref().and_then(|u| u.scheme_str()) == Some("https");
+        let port = url
+            .as_ref()
+            .and_then(|u| u.port_u16())
+            .unwrap_or(if https { 443 } else { 80 });
+        Self::new(name, base.to_owned(), host, port, probe)
+    }
+}
+
 type SharedReport = Shared<BoxFuture<'static, Arc<Report>>>;
 
 /// What `GET /connections` reports, cached. Cheap to clone.
@@ -247,4 +269,25 @@ pub fn mongodb(db: &crate::Db) -> Vec<Upstream> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_http_upstream_takes_its_host_and_port_from_the_url() {
+        let ok = || async { Ok(()) };
+        let cases = [
+            ("http://backend", "backend", 80),
+            ("http://favorites:3000", "favorites", 3000),
+            ("https://swapi.dev/api", "swapi.dev", 443),
+            ("http://127.0.0.1:8000/api", "127.0.0.1", 8000),
+        ];
+        for (url, host, port) in cases {
+            let u = Upstream::for_url("x", url, ok);
+            assert_eq!((u.host.as_str(), u.port), (host, port), "{url}");
+            assert_eq!(u.address, url);
+        }
+    }
 }

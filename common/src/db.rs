@@ -204,6 +204,38 @@ impl OddDocuments {
     }
 }
 
+/// Every document of `collection` in `_id` order, read with `parse`; a document `parse`
+/// refuses (another program wrote it: a field of the wrong type) is left out and reported
+/// once to `odd` with its id and the reason. A list route never fails on one odd document.
+pub async fn list_readable<T>(
+    db: &Db,
+    collection: &mongodb::Collection<mongodb::bson::RawDocumentBuf>,
+    odd: &OddDocuments,
+    parse: impl Fn(&mongodb::bson::RawDocument) -> Result<T, String>,
+) -> Result<Vec<T>, DbError> {
+    use futures_util::TryStreamExt;
+    let raw = collection.clone();
+    let docs: Vec<mongodb::bson::RawDocumentBuf> = db
+        .run(async move {
+            raw.find(mongodb::bson::doc! {})
+                .sort(mongodb::bson::doc! { "_id": 1 })
+                .await?
+                .try_collect()
+                .await
+        })
+        .await?;
+    Ok(docs
+        .iter()
+        .filter_map(|doc| match parse(doc) {
+            Ok(item) => Some(item),
+            Err(why) => {
+                odd.report(collection.name(), &id_text(doc), &why);
+                None
+            }
+        })
+        .collect())
+}
+
 /// The `_id` of a raw document as text, for logs: the hex of an ObjectId, else the
 /// value's JSON-like form.
 pub fn id_text(doc: &mongodb::bson::RawDocument) -> String {

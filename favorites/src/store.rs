@@ -9,9 +9,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::db::{id_text, OddDocuments};
+use common::db::{list_readable, OddDocuments};
 use common::{Db, DbError};
-use futures_util::TryStreamExt;
 use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::options::IndexOptions;
@@ -116,27 +115,7 @@ impl FavoriteStore {
     /// All favorites in insertion order (`_id` ascending). A document that cannot be
     /// read as a favorite is left out and logged (once) with its id.
     pub async fn list(&self) -> Result<Vec<FavoriteDoc>, DbError> {
-        let raw = self.raw.clone();
-        let docs: Vec<RawDocumentBuf> = self
-            .db
-            .run(async move {
-                raw.find(doc! {})
-                    .sort(doc! { "_id": 1 })
-                    .await?
-                    .try_collect()
-                    .await
-            })
-            .await?;
-        Ok(docs
-            .iter()
-            .filter_map(|doc| match FavoriteDoc::from_raw(doc) {
-                Ok(f) => Some(f),
-                Err(why) => {
-                    self.odd.report(COLLECTION, &id_text(doc), &why);
-                    None
-                }
-            })
-            .collect())
+        list_readable(&self.db, &self.raw, &self.odd, FavoriteDoc::from_raw).await
     }
 
     /// Saves a favorite unless its name is taken. With the unique index, the server

@@ -123,30 +123,20 @@ impl Swapi {
     /// The `/connections` upstream: SWAPI at its configured base, probed with
     /// `GET {base}/` (any answer below 500 counts: it is there).
     pub fn upstream(&self) -> Upstream {
-        let url = reqwest::Url::parse(&self.base_url).ok();
-        let host = url
-            .as_ref()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
-        let port = url
-            .as_ref()
-            .and_then(|u| u.port_or_known_default())
-            .unwrap_or(443);
         let me = self.clone();
-        let mut upstream =
-            Upstream::new("SWAPI", self.base_url.to_string(), host, port, move || {
-                let me = me.clone();
-                async move {
-                    let url = format!("{}/", me.base_url);
-                    match me.http.get(&url).send().await {
-                        Ok(res) if res.status().is_server_error() => {
-                            Err(format!("answered {}", res.status()))
-                        }
-                        Ok(_) => Ok(()),
-                        Err(e) => Err(chain(&e)),
+        let mut upstream = Upstream::for_url("SWAPI", &self.base_url, move || {
+            let me = me.clone();
+            async move {
+                let url = format!("{}/", me.base_url);
+                match me.http.get(&url).send().await {
+                    Ok(res) if res.status().is_server_error() => {
+                        Err(format!("answered {}", res.status()))
                     }
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(chain(&e)),
                 }
-            });
+            }
+        });
         upstream.stand_in_for_www = Some(STAND_IN_NOTE);
         upstream
     }

@@ -63,17 +63,8 @@ fn probe_for(urls: &ServiceUrls) -> Arc<Probe> {
 
 /// A service reached by HTTP at `base`, probed with `GET {base}/healthz`.
 fn http_upstream(name: &'static str, base: &str) -> Upstream {
-    let url = reqwest::Url::parse(base).ok();
-    let host = url
-        .as_ref()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default();
-    let port = url
-        .as_ref()
-        .and_then(|u| u.port_or_known_default())
-        .unwrap_or(80);
     let health = crate::api::join(base, "/healthz");
-    Upstream::new(name, base.to_owned(), host, port, move || {
+    Upstream::for_url(name, base, move || {
         let health = health.clone();
         async move {
             match crate::api::server_client().get(&health).send().await {

@@ -6,6 +6,7 @@
 
 pub mod load;
 pub mod mongo;
+pub mod openapi;
 pub mod process;
 pub mod pytool;
 pub mod router;
