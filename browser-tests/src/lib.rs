@@ -581,3 +581,36 @@ pub async fn throttle(client: &Client, kbytes_per_s: f64, latency_ms: f64) {
     )
     .await;
 }
+
+/// Types `text` into the goal form's field.
+pub async fn type_goal(client: &Client, text: &str) {
+    client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .expect("the goal field")
+        .send_keys(text)
+        .await
+        .expect("typing into the goal field");
+}
+
+/// Clicks the goal form's submit button.
+pub async fn submit_goal(client: &Client) {
+    client
+        .find(Locator::Css(".goal-form button[type=submit]"))
+        .await
+        .expect("the goal form's button")
+        .click()
+        .await
+        .expect("clicking the goal form's button");
+}
+
+/// What the goal field holds now.
+pub async fn goal_field(client: &Client) -> Option<String> {
+    client
+        .find(Locator::Css("#goal-text"))
+        .await
+        .expect("the goal field")
+        .prop("value")
+        .await
+        .expect("the field's value")
+}

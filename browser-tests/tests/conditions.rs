@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use browser_tests::{
-    eventually, hung_server, screenshot, texts, wait_hydrated, ChromeDriver, Stack,
+    eventually, goal_field, hung_server, screenshot, submit_goal, texts, type_goal, wait_hydrated,
+    ChromeDriver, Stack,
 };
 use fantoccini::Locator;
 use test_support::shared_mongo;
@@ -52,21 +53,9 @@ async fn a_hung_backend_gets_a_timeout_message_and_an_enabled_button() {
     let client = driver.session().await;
     client.goto(&stack.page("/")).await.unwrap();
     wait_hydrated(&client).await;
-    client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .send_keys("Learn timeouts")
-        .await
-        .unwrap();
+    type_goal(&client, "Learn timeouts").await;
     let t0 = Instant::now();
-    client
-        .find(Locator::Css(".goal-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_goal(&client).await;
     let message = eventually("a timeout message", Duration::from_secs(20), || async {
         texts(&client, ".alert .alert-message")
             .await
@@ -87,13 +76,7 @@ async fn a_hung_backend_gets_a_timeout_message_and_an_enabled_button() {
         "the button stays disabled"
     );
     // what was typed is still there, to try again
-    let typed = client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let typed = goal_field(&client).await;
     assert_eq!(typed.as_deref(), Some("Learn timeouts"));
     client.close().await.unwrap();
 }
@@ -117,21 +100,9 @@ async fn on_a_slow_network_typing_survives_hydration_and_the_form_works_before_i
         !hydrated,
         "hydrated at once: the network is not slow enough for this test"
     );
-    client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .send_keys("Typed early")
-        .await
-        .unwrap();
+    type_goal(&client, "Typed early").await;
     wait_hydrated(&client).await;
-    let value = client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
+    let value = goal_field(&client).await;
     assert_eq!(
         value.as_deref(),
         Some("Typed early"),
@@ -140,13 +111,7 @@ async fn on_a_slow_network_typing_survives_hydration_and_the_form_works_before_i
 
     // 2. submit before hydration: a plain form post, saved through the frontend server
     client.goto(&stack.page("/")).await.unwrap();
-    client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .send_keys("Posted before hydration")
-        .await
-        .unwrap();
+    type_goal(&client, "Posted before hydration").await;
     let button = client
         .find(Locator::Css(".goal-form button[type=submit]"))
         .await
@@ -207,20 +172,8 @@ async fn without_its_code_the_page_says_it_is_read_only_and_the_form_still_works
         .find(Locator::Css(".app[data-hydrated='true']"))
         .await
         .is_err());
-    client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .send_keys("Saved without the wasm")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css(".goal-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_goal(&client, "Saved without the wasm").await;
+    submit_goal(&client).await;
     eventually(
         "the goal in the server-rendered list",
         Duration::from_secs(20),

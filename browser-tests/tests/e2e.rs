@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use browser_tests::{
     build_bins, build_frontend, debug_bin, eventually, has_favorites_service, screenshot,
-    start_backend, take_console, texts, unexpected, userinfo_encode, wait_hydrated, ChromeDriver,
+    start_backend, submit_goal, take_console, texts, type_goal, unexpected, userinfo_encode,
+    wait_hydrated, ChromeDriver,
 };
 use fantoccini::{Client, Locator};
 use mongodb::bson::{doc, Document};
@@ -225,13 +226,7 @@ async fn goals_and_favorites_work_in_a_real_browser() {
 
     let input = client.find(Locator::Css("#goal-text")).await.unwrap();
     input.send_keys(TYPED).await.unwrap();
-    client
-        .find(Locator::Css(".goal-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_goal(&client).await;
     wait_for_text(&client, ".goal-item .goal-text", TYPED, true).await;
     assert_eq!(
         input.prop("value").await.unwrap().as_deref(),
@@ -264,13 +259,7 @@ async fn goals_and_favorites_work_in_a_real_browser() {
 
     // The API's own message for a 4xx: whitespace only → 422 "Invalid goal text."
     input.send_keys("   ").await.unwrap();
-    client
-        .find(Locator::Css(".goal-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit_goal(&client).await;
     assert_eq!(alert_text(&client).await, "Invalid goal text.");
     screenshot(&client, "goals-error.png").await;
     let console = take_console(&client).await;
@@ -475,20 +464,8 @@ async fn goals_and_favorites_work_in_a_real_browser() {
     client.goto(&page("/")).await.unwrap();
     wait_hydrated(&client).await;
     assert_eq!(alert_text(&client).await, "Could not reach the goals API");
-    client
-        .find(Locator::Css("#goal-text"))
-        .await
-        .unwrap()
-        .send_keys("Anyone there?")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css(".goal-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_goal(&client, "Anyone there?").await;
+    submit_goal(&client).await;
     eventually("the unreachable message after submitting", WAIT, || async {
         let alerts = texts(&client, ".alert-error .alert-message").await;
         (alerts.len() == 2 && alerts.iter().all(|t| t == "Could not reach the goals API"))
