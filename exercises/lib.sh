@@ -378,3 +378,32 @@ ex_cleanup() {
   EX_CONTAINERS=(); EX_NETWORKS=(); EX_VOLUMES=(); EX_IMAGES=(); EX_CLEANUPS=(); EX_PIDS=()
   echo "${C_DIM}  (cleanup $(_secs "$t0") s)${C_OFF}"
 }
+
+# ---- used by the orchestration checks (13-15) ----
+# untrack_cmd COMMAND...: forget a cleanup command (done in the exercise itself already).
+untrack_cmd() {
+  local want keep=() c
+  want=$(_show "$@")
+  for c in "${EX_CLEANUPS[@]}"; do [ "$c" = "$want" ] || keep+=("$c"); done
+  EX_CLEANUPS=("${keep[@]}")
+}
+# replicas SERVICE: "running/desired" as docker service ls shows it (e.g. 3/3).
+replicas() {
+  docker service ls --filter "name=$1" --format '{{.Name}} {{.Replicas}}' 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
+}
+# wait_replicas SERVICE N|RUNNING/WANTED SECONDS: until N of N (or RUNNING of WANTED) tasks run.
+wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
+  local svc=$1 want=$2 max=$3 t0 got deadline
+  [[ $want == */* ]] || want=$want/$want
+  t0=$(_now); deadline=$(( $(date +%s) + max ))
+  echo "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# repeated until $want, at most $max s${C_OFF}"
+  while :; do
+    got=$(replicas "$svc")
+    [ "$got" = "$want" ] && break
+    [ "$(date +%s)" -ge "$deadline" ] && break
+    sleep 0.5
+  done
+  OUT=$got
+  echo "    $got ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
+  [ "$got" = "$want" ] && RC=0 || RC=1
+}

@@ -33,33 +33,6 @@ CONVERGE=${EX13_CONVERGE:-180}        # seconds for every replica of the stack t
 PASSWORD=ex13-$(date +%s)-$RANDOM     # a fresh demo password (the page uses "secret")
 STACK_FILE=$EX_TMP/stack.yml
 
-# ------------------------------------------------------------------ helpers
-# untrack_cmd COMMAND...: forget a cleanup command (done in the exercise itself already).
-untrack_cmd() {
-  local want keep=() c
-  want=$(_show "$@")
-  for c in "${EX_CLEANUPS[@]}"; do [ "$c" = "$want" ] || keep+=("$c"); done
-  EX_CLEANUPS=("${keep[@]}")
-}
-# replicas SERVICE: "running/desired" as docker service ls shows it (e.g. 3/3).
-replicas() {
-  docker service ls --filter "name=$1" --format '{{.Name}} {{.Replicas}}' 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
-}
-# wait_replicas SERVICE N SECONDS: until N of N tasks of SERVICE run.
-wait_replicas() {
-  local svc=$1 want=$2/$2 max=$3 t0 got deadline
-  t0=$(_now); deadline=$(( $(date +%s) + max ))
-  echo "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# repeated until $want, at most $max s${C_OFF}"
-  while :; do
-    got=$(replicas "$svc")
-    [ "$got" = "$want" ] && break
-    [ "$(date +%s)" -ge "$deadline" ] && break
-    sleep 1
-  done
-  OUT=$got
-  echo "    $got ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
-  [ "$got" = "$want" ] && RC=0 || RC=1
-}
 # stack_pending: the services of the stack that do not run all their replicas (empty: none).
 stack_pending() {
   docker stack services "$STACK" --format '{{.Name}} {{.Replicas}}' 2>/dev/null \

@@ -40,12 +40,6 @@ OBJ='{.kind}/{.metadata.name} ns={.metadata.namespace} type={.spec.type} nodePor
 objects() { run kubectl label --local -f "$1" "$EX_LABEL" -o "jsonpath=$OBJ"; }
 # count REGEX: how many lines of the last output match
 count() { grep -cE -- "$1" <<<"$OUT"; }
-untrack_cmd() {
-  local want keep=() c
-  want=$(_show "$@")
-  for c in "${EX_CLEANUPS[@]}"; do [ "$c" = "$want" ] || keep+=("$c"); done
-  EX_CLEANUPS=("${keep[@]}")
-}
 no_line_ends_with() { ! grep -q -- "$2\$" <<<"$1"; }
 
 # ==========================================================================================

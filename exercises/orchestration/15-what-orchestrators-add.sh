@@ -32,31 +32,6 @@ BOX=$(ex_name box)                     # a client on the overlay network
 FAST=(--endpoint-mode dnsrr --health-interval 1s --restart-delay 1s)
 export SWAPI_IMAGE
 
-untrack_cmd() {
-  local want keep=() c
-  want=$(_show "$@")
-  for c in "${EX_CLEANUPS[@]}"; do [ "$c" = "$want" ] || keep+=("$c"); done
-  EX_CLEANUPS=("${keep[@]}")
-}
-replicas() {
-  docker service ls --filter "name=$1" --format '{{.Name}} {{.Replicas}}' 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
-}
-# wait_replicas SERVICE N SECONDS: until N of N tasks run.
-wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
-  local svc=$1 want=$2 max=$3 t0 got deadline
-  [[ $want == */* ]] || want=$want/$want
-  t0=$(_now); deadline=$(( $(date +%s) + max ))
-  echo "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# repeated until $want, at most $max s${C_OFF}"
-  while :; do
-    got=$(replicas "$svc")
-    [ "$got" = "$want" ] && break
-    [ "$(date +%s)" -ge "$deadline" ] && break
-    sleep 0.5
-  done
-  OUT=$got
-  echo "    $got ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
-  [ "$got" = "$want" ] && RC=0 || RC=1
-}
 # wait_task_text SERVICE TEXT SECONDS: until `docker service ps SERVICE` shows TEXT (a state or
 # an error); the listing is left in $OUT.
 wait_task_text() {
