@@ -46,7 +46,8 @@ pub struct Ready {
 
 /// The pattern of a text that is not blank: at least one character that is not
 /// Unicode white space (the characters `str::trim` removes), written out so every
-/// regex engine reads it alike.
+/// regex engine reads it alike. utoipa's attributes take literals only: the schemas
+/// repeat it, and the services' OpenAPI tests check that they say exactly this.
 pub const NOT_BLANK: &str = "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
 
 /// The pattern of a MongoDB ObjectId in hex: 24 hexadecimal digits.

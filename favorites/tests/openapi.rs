@@ -34,6 +34,13 @@ async fn the_description_lists_every_route_and_status() {
         .unwrap();
     assert_eq!(documented(&doc), expected);
     let body = &doc["components"]["schemas"]["NewFavoriteBody"];
+    for field in ["name", "url"] {
+        assert_eq!(
+            body["properties"][field]["pattern"],
+            common::openapi::NOT_BLANK,
+            "{field}"
+        );
+    }
     assert_eq!(
         body["properties"]["type"]["$ref"],
         "#/components/schemas/FavoriteType"
