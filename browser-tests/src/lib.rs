@@ -260,30 +260,39 @@ impl std::fmt::Display for ConsoleEntry {
     }
 }
 
+/// A chromedriver extension command: `POST session/{id}/{path}` with a JSON body (the
+/// browser log, `se/log`; DevTools commands, `goog/cdp/execute`).
 #[derive(Debug)]
-struct GetBrowserLog;
+struct SessionPost {
+    path: &'static str,
+    body: String,
+}
 
-impl WebDriverCompatibleCommand for GetBrowserLog {
+impl WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+        (http::Method::POST, Some(self.body.clone()))
     }
 }
 
 /// The console entries since the last call (chromedriver hands each out once).
 pub async fn take_console(client: &Client) -> Vec<ConsoleEntry> {
     let raw = client
-        .issue_cmd(GetBrowserLog)
+        .issue_cmd(SessionPost {
+            path: "se/log",
+            body: r#"{"type":"browser"}"#.to_owned(),
+        })
         .await
         .expect("reading the browser console through chromedriver");
     raw.as_array()
@@ -536,32 +545,13 @@ pub fn hung_server() -> String {
     format!("http://localhost:{port}")
 }
 
-/// A Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`), e.g.
-/// `Network.emulateNetworkConditions` to make the network slow.
-#[derive(Debug)]
-struct Cdp(Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
-
 /// Runs the DevTools command `cmd` with `params` in the browser of `client`.
 pub async fn cdp(client: &Client, cmd: &str, params: Value) -> Value {
     client
-        .issue_cmd(Cdp(json!({ "cmd": cmd, "params": params })))
+        .issue_cmd(SessionPost {
+            path: "goog/cdp/execute",
+            body: json!({ "cmd": cmd, "params": params }).to_string(),
+        })
         .await
         .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
 }

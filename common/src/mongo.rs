@@ -221,6 +221,11 @@ impl MongoConfig {
         Ok(options)
     }
 
+    /// Checks what only the driver can (its parsing of `MONGODB_URL`), as at start.
+    pub async fn check(&self) -> Result<(), ConfigError> {
+        self.client_options().await.map(drop)
+    }
+
     /// A [`Db`] (client, database, operation limits) for a service. The driver
     /// connects lazily, so this works while the server is still down.
     pub async fn connect_db(&self) -> Result<Db, ConfigError> {

@@ -15,6 +15,7 @@ use std::process::Command;
 use base64::Engine;
 use e2e::{documents, id, kubernetes_dir, kustomize, workspace_root};
 use serde_json::Value;
+use test_support::process::output_text;
 use test_support::TempDir;
 
 /// Oldest, middle, newest of what kubernetes-validate 1.37 knows.
@@ -46,11 +47,7 @@ fn manifests_pass_strict_schema_validation_for_three_kubernetes_versions() {
                 .arg(&file)
                 .output()
                 .expect("run kubernetes-validate");
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let text = output_text(&out);
             assert!(out.status.success(), "{name} against {version}:\n{text}");
             let passed = text.matches(" passed for resource ").count();
             assert_eq!(
@@ -428,11 +425,7 @@ fn every_container_environment_passes_its_service_configuration_check() {
                     .envs(&env)
                     .output()
                     .expect("run check-config");
-                let text = format!(
-                    "{}{}",
-                    String::from_utf8_lossy(&out.stdout),
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                let text = output_text(&out);
                 assert!(
                     out.status.success(),
                     "{name} {w}/{}: {bin} check-config:\n{text}\nenv: {env:?}",

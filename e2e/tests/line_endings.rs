@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use e2e::workspace_root;
+use test_support::process::output_text;
 use test_support::TempDir;
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -79,11 +80,7 @@ fn a_windows_style_clone_keeps_lf_and_its_scripts_run() {
             .current_dir(&clone)
             .output()
             .expect("bash");
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = output_text(&out);
         assert!(
             out.status.success(),
             "{script} {args:?} in the clone:\n{text}"

@@ -53,7 +53,7 @@ impl Service for Config {
     }
 
     async fn check(&self) -> Result<(), ConfigError> {
-        self.mongo.client_options().await.map(drop)
+        self.mongo.check().await
     }
 
     fn settings(&self) -> Vec<(&'static str, String)> {

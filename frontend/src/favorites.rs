@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, sendable, ApiError, FavoriteKind, NewFavorite};
 use crate::urls::ServiceUrls;
-use crate::widgets::{Hydrated, LoadError, Notice, NoticeBar, Spinner};
+use crate::widgets::{CardHead, Hydrated, LoadError, Notice, NoticeBar, Spinner};
 
 #[component]
 pub fn FavoritesPage() -> impl IntoView {
@@ -136,12 +136,7 @@ pub fn FavoritesPage() -> impl IntoView {
         <NoticeBar notice=notice wide=true />
 
         <section class="card card-accent card-wide">
-            <div class="card-head">
-                <h2>"Your favorites"</h2>
-                <Show when=move || favorites_pending.get()>
-                    <span class="spinner spinner-small" aria-label="Updating"></span>
-                </Show>
-            </div>
+            <CardHead title="Your favorites" busy=favorites_pending />
             <Transition
                 fallback=|| view! { <Spinner label="Loading favorites…" /> }
                 set_pending=set_favorites_pending
@@ -200,12 +195,7 @@ pub fn FavoritesPage() -> impl IntoView {
 
         <div class="grid">
             <section class="card">
-                <div class="card-head">
-                    <h2>"Films"</h2>
-                    <Show when=move || films_pending.get()>
-                        <span class="spinner spinner-small" aria-label="Updating"></span>
-                    </Show>
-                </div>
+                <CardHead title="Films" busy=films_pending />
                 <Transition
                     fallback=|| view! { <Spinner label="Loading films…" /> }
                     set_pending=set_films_pending
@@ -258,12 +248,7 @@ pub fn FavoritesPage() -> impl IntoView {
             </section>
 
             <section class="card">
-                <div class="card-head">
-                    <h2>"Characters"</h2>
-                    <Show when=move || people_pending.get()>
-                        <span class="spinner spinner-small" aria-label="Updating"></span>
-                    </Show>
-                </div>
+                <CardHead title="Characters" busy=people_pending />
                 <Transition
                     fallback=|| view! { <Spinner label="Loading characters…" /> }
                     set_pending=set_people_pending

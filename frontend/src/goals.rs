@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, sendable, ApiError};
 use crate::urls::ServiceUrls;
-use crate::widgets::{typed_before_hydration, LoadError, Notice, NoticeBar, Spinner};
+use crate::widgets::{typed_before_hydration, CardHead, LoadError, Notice, NoticeBar, Spinner};
 
 #[component]
 pub fn GoalsPage() -> impl IntoView {
@@ -122,12 +122,7 @@ pub fn GoalsPage() -> impl IntoView {
         <NoticeBar notice=notice />
 
         <section class="card">
-            <div class="card-head">
-                <h2>"Your goals"</h2>
-                <Show when=move || refreshing.get() || deleting.get().is_some()>
-                    <span class="spinner spinner-small" aria-label="Updating"></span>
-                </Show>
-            </div>
+            <CardHead title="Your goals" busy=Signal::derive(move || refreshing.get() || deleting.get().is_some()) />
             <Transition
                 fallback=|| view! { <Spinner label="Loading goals…" /> }
                 set_pending=set_refreshing

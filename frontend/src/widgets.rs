@@ -39,6 +39,20 @@ pub fn Spinner(#[prop(into)] label: String) -> impl IntoView {
     }
 }
 
+/// A card's heading, with a small spinner while `busy` (its list is being refreshed or
+/// changed).
+#[component]
+pub fn CardHead(#[prop(into)] title: String, #[prop(into)] busy: Signal<bool>) -> impl IntoView {
+    view! {
+        <div class="card-head">
+            <h2>{title}</h2>
+            <Show when=move || busy.get()>
+                <span class="spinner spinner-small" aria-label="Updating"></span>
+            </Show>
+        </div>
+    }
+}
+
 /// The result of the last action, for [`NoticeBar`]: what went well, or the error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {

@@ -199,6 +199,13 @@ impl Drop for ServiceProcess {
     }
 }
 
+/// What a finished command printed: stdout, then stderr, as text.
+pub fn output_text(out: &std::process::Output) -> String {
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    text
+}
+
 /// Runs `bin args…` to completion with exactly `env` (plus `PATH`): (status, stdout+stderr).
 pub fn run_to_end(
     bin: impl AsRef<Path>,
@@ -215,9 +222,7 @@ pub fn run_to_end(
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.as_ref().display()));
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status, text)
+    (out.status, output_text(&out))
 }
 
 /// A client that opens a connection to 127.0.0.1:`port` and sends half a request line
