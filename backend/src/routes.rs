@@ -29,7 +29,7 @@ pub struct Goal {
 impl From<GoalDoc> for Goal {
     fn from(d: GoalDoc) -> Self {
         Self {
-            id: d.id.to_hex(),
+            id: common::db::object_id_hex(&d.id),
             text: d.text,
         }
     }
@@ -76,7 +76,7 @@ pub fn routes(store: GoalStore) -> OpenApiRouter {
         .with_state(store)
 }
 
-/// Every goal, in insertion order (`_id` ascending). A stored document that is not a
+/// Every goal, in insertion order (the server's natural order). A stored document that is not a
 /// goal (another program wrote it) is left out and logged.
 #[utoipa::path(get, path = "/goals", tag = "goals",
     responses(

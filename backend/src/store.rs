@@ -22,17 +22,7 @@ impl GoalDoc {
     /// Reads a stored document: `_id` must be an ObjectId and `text` a string
     /// (a missing `text` reads as empty, as before); anything else is odd.
     pub fn from_raw(doc: &RawDocument) -> Result<Self, String> {
-        let id = doc
-            .get_object_id("_id")
-            .map_err(|_| "_id is not an ObjectId".to_owned())?;
-        let text = match doc.get("text") {
-            Ok(None) => String::new(),
-            Ok(Some(value)) => value
-                .as_str()
-                .ok_or_else(|| format!("text is a {:?}, not a string", value.element_type()))?
-                .to_owned(),
-            Err(e) => return Err(format!("text cannot be read: {e}")),
-        };
+        let (id, [text]) = common::db::read_strings(doc, ["text"])?;
         Ok(Self { id, text })
     }
 }
@@ -55,7 +45,7 @@ impl GoalStore {
         }
     }
 
-    /// All goals in insertion order (`_id` ascending). A document that cannot be read
+    /// All goals in insertion order (the server's natural order). A document that cannot be read
     /// as a goal is left out and logged (once) with its id.
     pub async fn list(&self) -> Result<Vec<GoalDoc>, DbError> {
         list_readable(&self.db, &self.raw, &self.odd, GoalDoc::from_raw).await

@@ -204,36 +204,88 @@ impl OddDocuments {
     }
 }
 
-/// Every document of `collection` in `_id` order, read with `parse`; a document `parse`
+/// Every document of `collection` in insertion order, read with `parse`; a document `parse`
 /// refuses (another program wrote it: a field of the wrong type) is left out and reported
 /// once to `odd` with its id and the reason. A list route never fails on one odd document.
-pub async fn list_readable<T>(
+///
+/// One `find` with an empty filter and no `sort`: the server returns the documents in
+/// its natural order, which is insertion order for a WiredTiger collection (what the
+/// course's Node version relies on too). Sorting by `_id` would cost the server an
+/// in-memory sort on every call (about twice the work per list on the test server) and
+/// is not insertion order anyway when several replicas insert within one second (an
+/// ObjectId orders by its seconds, then by the writing process's random bytes).
+pub async fn list_readable<T: Send + 'static>(
     db: &Db,
     collection: &mongodb::Collection<mongodb::bson::RawDocumentBuf>,
     odd: &OddDocuments,
-    parse: impl Fn(&mongodb::bson::RawDocument) -> Result<T, String>,
+    parse: fn(&mongodb::bson::RawDocument) -> Result<T, String>,
 ) -> Result<Vec<T>, DbError> {
-    use futures_util::TryStreamExt;
     let raw = collection.clone();
-    let docs: Vec<mongodb::bson::RawDocumentBuf> = db
-        .run(async move {
-            raw.find(mongodb::bson::doc! {})
-                .sort(mongodb::bson::doc! { "_id": 1 })
-                .await?
-                .try_collect()
-                .await
-        })
-        .await?;
-    Ok(docs
-        .iter()
-        .filter_map(|doc| match parse(doc) {
-            Ok(item) => Some(item),
-            Err(why) => {
-                odd.report(collection.name(), &id_text(doc), &why);
-                None
+    let odd = odd.clone();
+    db.run(async move {
+        let mut cursor = raw.find(mongodb::bson::doc! {}).await?;
+        let mut items = Vec::new();
+        // each document is read where the reply holds it (no copy of its own per document)
+        while cursor.advance().await? {
+            let doc = cursor.current();
+            match parse(doc) {
+                Ok(item) => items.push(item),
+                Err(why) => odd.report(raw.name(), &id_text(doc), &why),
             }
-        })
-        .collect())
+        }
+        Ok(items)
+    })
+    .await
+}
+
+/// The 24 lowercase hex digits of an ObjectId, as the API shows ids: the same text as
+/// `ObjectId::to_hex`, written without its per-character iterator (a list writes one
+/// per document).
+pub fn object_id_hex(id: &mongodb::bson::oid::ObjectId) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 24];
+    for (i, byte) in id.bytes().iter().enumerate() {
+        out[2 * i] = DIGITS[(byte >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(byte & 0x0f) as usize];
+    }
+    // only ASCII hex digits were written
+    String::from_utf8(out.to_vec()).expect("ASCII")
+}
+
+/// Reads a stored document in one pass over its elements: its `_id`, which must be an
+/// ObjectId, and the string fields `names`, in that order (a missing field reads as
+/// empty). `Err` says in one phrase what is odd (for [`OddDocuments::report`]): the `_id`
+/// is missing or not an ObjectId, a field is not a string, or the bytes cannot be read.
+pub fn read_strings<const N: usize>(
+    doc: &mongodb::bson::RawDocument,
+    names: [&str; N],
+) -> Result<(mongodb::bson::oid::ObjectId, [String; N]), String> {
+    let mut id = None;
+    let mut values: [String; N] = std::array::from_fn(|_| String::new());
+    for element in doc.iter_elements() {
+        let element = element.map_err(|e| format!("the document cannot be read: {e}"))?;
+        let key = element.key();
+        if key == "_id" {
+            let value = element
+                .value()
+                .map_err(|e| format!("_id cannot be read: {e}"))?;
+            id = Some(
+                value
+                    .as_object_id()
+                    .ok_or_else(|| "_id is not an ObjectId".to_owned())?,
+            );
+        } else if let Some(i) = names.iter().position(|name| *name == key) {
+            let value = element
+                .value()
+                .map_err(|e| format!("{key} cannot be read: {e}"))?;
+            values[i] = value
+                .as_str()
+                .ok_or_else(|| format!("{key} is a {:?}, not a string", value.element_type()))?
+                .to_owned();
+        }
+    }
+    let id = id.ok_or_else(|| "_id is not an ObjectId".to_owned())?;
+    Ok((id, values))
 }
 
 /// The `_id` of a raw document as text, for logs: the hex of an ObjectId, else the

@@ -42,7 +42,7 @@ pub struct Favorite {
 impl From<FavoriteDoc> for Favorite {
     fn from(d: FavoriteDoc) -> Self {
         Self {
-            id: d.id.to_hex(),
+            id: common::db::object_id_hex(&d.id),
             name: d.name,
             kind: d.kind,
             url: d.url,

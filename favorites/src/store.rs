@@ -45,24 +45,12 @@ impl FavoriteDoc {
     /// Reads a stored document: `_id` an ObjectId, `name`, `type` and `url` strings
     /// (missing ones read as empty, as before); anything else is odd.
     pub fn from_raw(doc: &RawDocument) -> Result<Self, String> {
-        let id = doc
-            .get_object_id("_id")
-            .map_err(|_| "_id is not an ObjectId".to_owned())?;
-        let field = |key: &str| -> Result<String, String> {
-            match doc.get(key) {
-                Ok(None) => Ok(String::new()),
-                Ok(Some(value)) => value
-                    .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| format!("{key} is a {:?}, not a string", value.element_type())),
-                Err(e) => Err(format!("{key} cannot be read: {e}")),
-            }
-        };
+        let (id, [name, kind, url]) = common::db::read_strings(doc, ["name", "type", "url"])?;
         Ok(Self {
             id,
-            name: field("name")?,
-            kind: field("type")?,
-            url: field("url")?,
+            name,
+            kind,
+            url,
         })
     }
 }
@@ -112,7 +100,7 @@ impl FavoriteStore {
         }
     }
 
-    /// All favorites in insertion order (`_id` ascending). A document that cannot be
+    /// All favorites in insertion order (the server's natural order). A document that cannot be
     /// read as a favorite is left out and logged (once) with its id.
     pub async fn list(&self) -> Result<Vec<FavoriteDoc>, DbError> {
         list_readable(&self.db, &self.raw, &self.odd, FavoriteDoc::from_raw).await
