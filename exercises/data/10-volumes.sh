@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Check of exercises/data/10-volumes.md: anonymous, named, bind and read-only mounts; what
 # survives a container's removal; a named volume shielding part of a bind mount (target/);
-# docker volume ls / inspect / rm; prune limited by label (engine 20.10 and 23+).
+# docker volume ls / inspect / rm; prune limited by label (engine 20.10 and 23+); without a
+# volume, the container's writable layer (docker diff, stop/start, a new container); the VOLUME
+# line of a Dockerfile (always an anonymous volume).
 #
 # Anonymous volumes have no name we could choose: each one is tracked by its id right after
 # the container that made it is created, and those made with --mount also carry our label
 # (volume-label=...), so the cleanup removes exactly them and never a volume of yours.
 . "$(dirname "$0")/../lib.sh"
-ex_begin 10 "volumes: anonymous, named, bind, read-only, shielding, prune by label"
+ex_begin 10 "volumes: anonymous, named, bind, read-only, shielding, prune by label, writable layer, VOLUME"
 IMG=${EX10_IMAGE:-debian:bookworm-slim}
 need_image "$IMG"
 DATA=$(ex_name data)          # the named volume
@@ -195,3 +197,84 @@ fi
 check_true "the named prune candidate is gone" -- bash -c "! docker volume inspect '$SPARE'"
 run docker volume ls --filter "label=$PRUNE_LABEL" -q
 check_eq "$OUT" "" "nothing with the prune label is left"
+
+# ------------------------------------------------------------------------------------------
+step "without a volume: the container's writable layer (docker diff), kept by stop/start, gone with rm"
+LAYER=$(ex_name layer-demo)
+run docker run -d --name "$LAYER" "${EX_LABEL_ARGS[@]}" "$IMG" sleep infinity
+track container "$LAYER"
+check_rc 0 "a container that keeps running"
+run docker exec "$LAYER" sh -c 'echo draft > /root/note.txt; echo "# edited" >> /etc/bash.bashrc; rm /etc/debian_version'
+check_rc 0 "it adds a file, changes one and deletes one of the image's"
+run docker diff "$LAYER"
+check_out_match '^A /root/note\.txt$' "docker diff: A (added) /root/note.txt"
+check_out_match '^C /etc/bash\.bashrc$' "C (changed) /etc/bash.bashrc"
+check_out_match '^D /etc/debian_version$' "D (deleted) /etc/debian_version"
+check_out_match '^C /root$' "and C for the folders whose content changed"
+run docker stop -t 0 "$LAYER"
+run docker start "$LAYER"
+check_rc 0 "stop, then start the SAME container"
+run docker exec "$LAYER" cat /root/note.txt
+check_eq "$OUT" draft "the file is still there: stop/start keep the writable layer"
+run docker diff "$LAYER"
+check_out_match '^A /root/note\.txt$' "docker diff still lists it"
+run docker rm -f "$LAYER"
+run docker run --rm --name "$(ex_name layer-new)" "${EX_LABEL_ARGS[@]}" "$IMG" sh -c 'cat /root/note.txt; cat /etc/debian_version'
+expect "cat: /root/note.txt: No such file or directory, then the Debian version: a new container starts from the image"
+check_out_contains "/root/note.txt: No such file or directory" "a new container from the same image does not have the file"
+check_out_match '^[0-9]+(\.[0-9]+)*$' "and has /etc/debian_version again: the image itself never changed"
+
+step "VOLUME in a Dockerfile: an anonymous volume for every container (it cannot be named there)"
+VIMG=$(ex_name volume-demo)
+VC1=$(ex_name vol-image-1)
+VC2=$(ex_name vol-image-2)
+VNAMED=$(ex_name vol-demo-data)
+VDIR=$EX_TMP/volume-image
+mkdir -p "$VDIR"
+cat >"$VDIR/Dockerfile" <<'EOF2'
+FROM debian:bookworm-slim
+VOLUME /data
+CMD ["sh", "-c", "echo saved > /data/note; ls /data"]
+EOF2
+sed -i "s|^FROM debian:bookworm-slim|FROM $IMG|" "$VDIR/Dockerfile"
+cd "$VDIR" || fatal "no $VDIR"
+run cat Dockerfile
+run docker build -q "${EX_LABEL_ARGS[@]}" -t "$VIMG" .
+track image "$VIMG"
+check_rc 0 "docker build -t $VIMG ."
+run docker image inspect -f '{{json .Config.Volumes}}' "$VIMG"
+check_eq "$OUT" '{"/data":{}}' "the image records the path /data as a volume"
+run docker run --name "$VC1" "${EX_LABEL_ARGS[@]}" "$VIMG"
+track container "$VC1"
+check_out_contains note "the container writes to /data"
+VV=$(anon_volume "$VC1")
+run docker inspect -f '{{range .Mounts}}{{.Type}} {{.Name}} -> {{.Destination}}{{end}}' "$VC1"
+check_out_match '^volume [0-9a-f]{64} -> /data$' "no -v given, yet /data is a volume: an anonymous one (64-hex name)"
+run docker rm -v "$VC1"
+check_true "docker rm -v removed it with the container" -- bash -c "! docker volume inspect '$VV'"
+say "the name (or a host folder) is chosen at docker run, or in the compose file"
+run docker run --rm --name "$VC2" "${EX_LABEL_ARGS[@]}" -v "$VNAMED:/data" "$VIMG"
+track volume "$VNAMED"
+check_rc 0 "the same image with -v $VNAMED:/data"
+run docker run --rm --name "$(ex_name vol-read)" "${EX_LABEL_ARGS[@]}" -v "$VNAMED:/data" "$IMG" cat /data/note
+check_eq "$OUT" saved "the named volume took the place of the anonymous one at /data, and keeps what was written"
+say "a name in the VOLUME line does not make a named volume: the whole text is taken as a path"
+printf 'FROM %s\nVOLUME %s:/data\n' "$IMG" "$(ex_name not-named)" >Dockerfile.named
+run cat Dockerfile.named
+run docker build -q "${EX_LABEL_ARGS[@]}" -f Dockerfile.named -t "$VIMG:named" .
+track image "$VIMG:named"
+check_rc 0 "it builds"
+run docker create --name "$(ex_name vol-image-3)" "${EX_LABEL_ARGS[@]}" "$VIMG:named"
+track container "$(ex_name vol-image-3)"
+if [ "$RC" -eq 0 ]; then
+  NV=$(inspect '{{range .Mounts}}{{.Name}}{{end}}' "$(ex_name vol-image-3)")
+  [ -n "$NV" ] && track volume "$NV"
+  run docker inspect -f '{{range .Mounts}}{{.Type}} {{.Name}} -> {{.Destination}}{{end}}' "$(ex_name vol-image-3)"
+  check_out_match "^volume [0-9a-f]{64} -> $(ex_name not-named):/data\$" "an anonymous volume, at the odd path '$(ex_name not-named):/data'"
+  run docker rm -v "$(ex_name vol-image-3)"
+else
+  say "this engine refuses the path '$(ex_name not-named):/data' outright"
+fi
+check_true "and no volume called $(ex_name not-named) exists" -- bash -c "! docker volume inspect '$(ex_name not-named)'"
+run docker rmi "$VIMG" "$VIMG:named"
+check_rc 0 "docker rmi: the images go once no container uses them"

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Check of exercises/images/07-images-and-layers.md: instruction order and the layer cache (a
 # Rust crate's dependency layer), what .dockerignore does to the build context (size, time,
-# content), docker history / docker image inspect of the project's images, shared base layers.
+# content), docker history / docker image inspect of the project's images, shared base layers;
+# then ENTRYPOINT and CMD, COPY and ADD, EXPOSE (publishes nothing), and a toolbox image written
+# with apt-get in one RUN, compared with the notes' separate RUNs (layers, size, stale cache).
 #
 # Own helpers (defined here, not in lib.sh): run_build (a docker build shown like `run`, with its
 # plain progress streamed as it comes), build_step_state, context_bytes, human_bytes.
 . "$(dirname "$0")/../lib.sh"
-ex_begin 07 "images and layers: cache order, .dockerignore, history"
+ex_begin 07 "images and layers: cache order, .dockerignore, history, Dockerfile instructions"
 # the Rust image the demo builds FROM (the page's rust:1-bookworm)
 RUST_BASE=${RUST_BASE:-rust:1-bookworm}
-need_image "$RUST_BASE" debian:bookworm-slim "$BACKEND_IMAGE" "$FAVORITES_IMAGE"
+need_image "$RUST_BASE" debian:bookworm-slim "$BACKEND_IMAGE" "$FAVORITES_IMAGE" "$SWAPI_IMAGE" "$TOOLBOX_IMAGE"
 NAIVE=$(ex_name naive)
 ORDERED=$(ex_name ordered)
 CTX_ALL=$(ex_name context-all)
@@ -283,3 +285,152 @@ check_true "they share their base layers ($SHARED)" -- test "$SHARED" -ge 1
 check_eq "$PREFIX" "$SHARED" "the shared layers are the bottom ones, in the same order (the same FROM)"
 check_true "and differ above them (each has its own binary)" -- test "$SHARED" -lt "$B_N" -a "$SHARED" -lt "$F_N"
 say "a shared layer is stored once on disk and pulled once: docker system df -v shows SHARED SIZE"
+
+# ================================================================ part 4: Dockerfile instructions
+# ENTRYPOINT and CMD, COPY and ADD, EXPOSE (publishes nothing), and a toolbox image of your own
+# (apt-get in one RUN), in a folder of small Dockerfiles FROM debian:bookworm-slim.
+DEMO2=$EX_TMP/dockerfile-demo
+ENTRY=$(ex_name entry-demo)
+ADD_IMG=$(ex_name add-demo)
+MY_TB=$(ex_name my-toolbox)
+EXPOSE_C=$(ex_name expose-demo)
+mkdir -p "$DEMO2"
+cd "$DEMO2" || fatal "no $DEMO2"
+
+step "ENTRYPOINT and CMD: the program and its default arguments"
+cat >Dockerfile.entrypoint <<'EOF2'
+FROM debian:bookworm-slim
+ENTRYPOINT ["echo", "entrypoint says:"]
+CMD ["hello", "from CMD"]
+EOF2
+run cat Dockerfile.entrypoint
+run_build --progress=plain "${EX_LABEL_ARGS[@]}" -f Dockerfile.entrypoint -t "$ENTRY" .
+track image "$ENTRY"
+check_rc 0 "the image builds"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$ENTRY"
+check_eq "$OUT" "entrypoint says: hello from CMD" "no arguments: ENTRYPOINT runs with CMD as its arguments"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$ENTRY" bye
+check_eq "$OUT" "entrypoint says: bye" "words after the image name replace CMD, the ENTRYPOINT stays"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" --entrypoint echo "$ENTRY" another program
+check_eq "$OUT" "another program" "--entrypoint replaces the ENTRYPOINT"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" --entrypoint echo "$ENTRY"
+check_eq "$OUT" "" "--entrypoint also drops the image's CMD (echo prints an empty line)"
+run docker image inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' "$ENTRY"
+check_eq "$OUT" '["echo","entrypoint says:"] ["hello","from CMD"]' "docker image inspect shows both"
+say "without an ENTRYPOINT (debian:bookworm-slim has only CMD [\"bash\"]) the words are the whole command"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" debian:bookworm-slim echo the whole command replaced
+check_eq "$OUT" "the whole command replaced" "the image's CMD is replaced by the words after the image name"
+
+step "COPY and ADD: ADD unpacks a local tar archive, COPY copies it as it is"
+mkdir -p site && echo '<h1>hello</h1>' >site/index.html
+run tar -czf site.tar.gz site
+check_rc 0 "a gzip-compressed tar archive of a folder"
+cat >Dockerfile.add <<'EOF2'
+FROM debian:bookworm-slim
+COPY site.tar.gz /copy/
+ADD site.tar.gz /add/
+EOF2
+run cat Dockerfile.add
+run_build --progress=plain "${EX_LABEL_ARGS[@]}" -f Dockerfile.add -t "$ADD_IMG" .
+track image "$ADD_IMG"
+check_rc 0 "the image builds"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$ADD_IMG" find /copy /add
+check_out_match '^/copy/site\.tar\.gz$' "COPY: the archive is in the image as it is"
+check_out_lacks "/copy/site/" "COPY did not unpack it"
+check_out_match '^/add/site/index\.html$' "ADD: the archive was unpacked (its folder and file are there)"
+check_out_lacks "/add/site.tar.gz" "ADD left no archive behind"
+
+step "EXPOSE publishes nothing: -p (or -P) does"
+run docker image inspect -f '{{json .Config.ExposedPorts}}' "$SWAPI_IMAGE"
+check_out_contains '"8000/tcp"' "the image says EXPOSE 8000"
+HOST_PORT=$(free_port)
+run docker run -d --name "$EXPOSE_C" "${EX_LABEL_ARGS[@]}" "$SWAPI_IMAGE"
+track container "$EXPOSE_C"
+check_rc 0 "a container without -p"
+run docker port "$EXPOSE_C"
+check_eq "$OUT" "" "docker port: nothing published"
+run docker inspect -f '{{json .NetworkSettings.Ports}}' "$EXPOSE_C"
+check_eq "$OUT" '{"8000/tcp":null}' "the port is known (exposed) but bound to no host port"
+run curl -s -o /dev/null --max-time 5 -w '%{http_code}\n' "http://localhost:$HOST_PORT/api/films/1/"
+check_eq "$OUT" 000 "nothing answers on the host port (localhost:$HOST_PORT)"
+run docker rm -f "$EXPOSE_C"
+run docker run -d --name "$EXPOSE_C" "${EX_LABEL_ARGS[@]}" -p "$HOST_PORT:8000" "$SWAPI_IMAGE"
+check_rc 0 "the same image with -p $HOST_PORT:8000"
+run docker port "$EXPOSE_C"
+check_out_contains "8000/tcp -> 0.0.0.0:$HOST_PORT" "docker port: published"
+wait_http "http://localhost:$HOST_PORT/api/films/1/" 200 ""
+check_rc 0 "the same host port answers now (HTTP 200)"
+run docker rm -f "$EXPOSE_C"
+say "-P (--publish-all) is what reads EXPOSE: every exposed port on a free host port Docker picks"
+run docker run -d --name "$EXPOSE_C" "${EX_LABEL_ARGS[@]}" -P "$SWAPI_IMAGE"
+check_rc 0 "the same image with -P"
+run docker port "$EXPOSE_C"
+check_out_match '^8000/tcp -> 0\.0\.0\.0:[0-9]+$' "docker port: 8000 published on a port Docker picked"
+P_PORT=$(docker port "$EXPOSE_C" 8000/tcp 2>/dev/null | sed -n 's/^0\.0\.0\.0:\([0-9]*\)$/\1/p' | head -1)
+wait_http "http://localhost:${P_PORT:-0}/api/films/1/" 200 ""
+check_rc 0 "it answers there"
+run docker rm -f "$EXPOSE_C"
+
+step "your own toolbox: apt-get update, install and clean-up in ONE RUN"
+cat >Dockerfile.toolbox <<'EOF2'
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends iputils-ping iproute2 \
+ && rm -rf /var/lib/apt/lists/*
+EOF2
+cat >Dockerfile.toolbox-two-runs <<'EOF2'
+FROM debian:bookworm-slim
+RUN apt-get update
+RUN apt-get install -y --no-install-recommends iputils-ping iproute2
+EOF2
+run cat Dockerfile.toolbox
+run_build --progress=plain "${EX_LABEL_ARGS[@]}" -f Dockerfile.toolbox -t "$MY_TB" .
+track image "$MY_TB"
+check_rc 0 "the image builds (apt-get reaches the Debian mirror from docker build)"
+[ "$RC" -eq 0 ] || fatal "the toolbox image does not build (no Debian mirror reachable from docker build?)"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$MY_TB" ping -V
+check_out_contains "ping from iputils" "ping is installed"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$MY_TB" ip -V
+check_out_contains "iproute2" "ip (iproute2, what replaces ifconfig) is installed"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$MY_TB" ls -A /var/lib/apt/lists
+check_rc 0 "the folder exists"
+check_eq "$OUT" "" "/var/lib/apt/lists is empty: the package lists were deleted in the same RUN"
+
+step "the same with apt-get update in a RUN of its own (the notes' form): one layer more, bigger"
+run cat Dockerfile.toolbox-two-runs
+run_build --progress=plain "${EX_LABEL_ARGS[@]}" -f Dockerfile.toolbox-two-runs -t "$MY_TB:two-runs" .
+track image "$MY_TB:two-runs"
+check_rc 0 "the two-RUN image builds"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$MY_TB:two-runs" du -sh /var/lib/apt/lists
+check_out_match '^[0-9.]+M' "the package lists stay in the image (megabytes)"
+run docker image inspect -f '{{len .RootFS.Layers}} layers, {{.Size}} bytes' "$MY_TB" "$MY_TB:two-runs"
+ONE_LAYERS=$(inspect '{{len .RootFS.Layers}}' "$MY_TB")
+TWO_LAYERS=$(inspect '{{len .RootFS.Layers}}' "$MY_TB:two-runs")
+ONE_SIZE=$(inspect '{{.Size}}' "$MY_TB")
+TWO_SIZE=$(inspect '{{.Size}}' "$MY_TB:two-runs")
+check_eq "$TWO_LAYERS" "$((ONE_LAYERS + 1))" "two RUNs make one layer more"
+check_true "and a bigger image ($(human_bytes "$TWO_SIZE") vs $(human_bytes "$ONE_SIZE"): $(human_bytes $((TWO_SIZE - ONE_SIZE))) of package lists)" -- test "$TWO_SIZE" -gt $((ONE_SIZE + 1000000))
+run docker history --format '{{.Size}}\t{{.CreatedBy}}' "$MY_TB:two-runs"
+check_out_match '^[0-9.]+MB	RUN .*apt-get update' "docker history: the update has a layer of its own, megabytes big"
+
+step "add a package to the install line: the separate apt-get update stays CACHED (stale lists)"
+track image "$(docker image inspect -f '{{.Id}}' "$MY_TB:two-runs")"   # left dangling by the rebuild
+run sed -i 's/iproute2$/iproute2 netcat-openbsd/' Dockerfile.toolbox-two-runs
+run cat Dockerfile.toolbox-two-runs
+run_build --progress=plain "${EX_LABEL_ARGS[@]}" -f Dockerfile.toolbox-two-runs -t "$MY_TB:two-runs" .
+check_rc 0 "the rebuild works (today: the cached lists are minutes old)"
+check_eq "$(build_step_state 'RUN apt-get update$')" CACHED "RUN apt-get update comes from the cache: its line did not change"
+check_ne "$(build_step_state 'RUN apt-get install .*netcat-openbsd')" MISSING "the changed install line is a step of the build"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$MY_TB:two-runs" sh -c 'command -v nc'
+check_out_contains "/usr/bin/nc" "the new package was installed from the lists of the first build"
+say "months later those lists name package versions the mirror no longer has: the install fails (404)."
+say "in one RUN a change to the package list runs the update again, with it"
+
+step "the model answer: the project's toolbox (exercises/toolbox/Dockerfile)"
+run grep -n -A4 '^RUN' "$EX_ROOT/exercises/toolbox/Dockerfile"
+check_eq "$(grep -c '^RUN' "$EX_ROOT/exercises/toolbox/Dockerfile")" 1 "one RUN"
+check_out_contains "apt-get update" "it updates the lists ..."
+check_out_contains "apt-get install -y --no-install-recommends" "... installs without the recommended extras ..."
+check_out_contains "rm -rf /var/lib/apt/lists/*" "... and deletes the lists, all in that RUN"
+run docker run --rm --name "$(ex_name run)" "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE" ls -A /var/lib/apt/lists
+check_eq "$OUT" "" "$TOOLBOX_IMAGE: no package lists in the image"

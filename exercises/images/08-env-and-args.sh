@@ -2,7 +2,8 @@
 # Check of exercises/images/08-env-and-args.md: ENV defaults, -e, --env-file and which wins,
 # ARG and --build-arg (build time only, unless copied into an ENV), why a password must not be
 # baked in with ENV or ARG (docker history / docker image inspect show it), the right ways
-# (run-time -e / --env-file, BuildKit --secret), and the project's images carry no password.
+# (run-time -e / --env-file, BuildKit --secret), the project's images carry no password, and the
+# notes' legacy ENV PORT 80 form (the same as ENV PORT=80 for one variable, one variable a line).
 . "$(dirname "$0")/../lib.sh"
 ex_begin 08 "ENV and ARG: defaults, -e, --env-file, --build-arg, secrets"
 need_image debian:bookworm-slim "$BACKEND_IMAGE" "$FAVORITES_IMAGE" "$SWAPI_IMAGE"
@@ -180,6 +181,43 @@ check_out_contains "/run/secrets/db_password" "docker history shows the RUN that
 check_out_lacks "$BUILD_PW" "but not the password"
 inspect_all "$SECRET_IMG"
 check_out_lacks "$BUILD_PW" "docker image inspect: no password"
+
+# ================================================================ the legacy ENV form
+step "the notes' ENV PORT 80 (legacy space form): the same as ENV PORT=80, one variable a line"
+LEGACY=$(ex_name legacy-env)
+CURRENT=$(ex_name current-env)
+cat >Dockerfile.legacy-env <<'EOF2'
+FROM debian:bookworm-slim
+ENV PORT 80
+ENV GREETING hello world
+ENV APP_COLOR blue APP_SIZE big
+EOF2
+cat >Dockerfile.current-env <<'EOF2'
+FROM debian:bookworm-slim
+ENV PORT=80
+ENV GREETING="hello world"
+ENV APP_COLOR=blue APP_SIZE=big
+EOF2
+run cat Dockerfile.legacy-env
+build -f Dockerfile.legacy-env -t "$LEGACY" .
+track image "$LEGACY"
+check_rc 0 "the legacy form still builds"
+run cat Dockerfile.current-env
+build -f Dockerfile.current-env -t "$CURRENT" .
+track image "$CURRENT"
+check_rc 0 "the = form builds"
+# env_of IMAGE: the image's Config.Env, one NAME=VALUE a line (not printed)
+env_of() { docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$1" 2>/dev/null; }
+run docker image inspect -f '{{json .Config.Env}}' "$LEGACY"
+check_out_contains '"PORT=80"' "ENV PORT 80 sets PORT=80"
+check_out_contains '"APP_COLOR=blue APP_SIZE big"' "ENV APP_COLOR blue APP_SIZE big sets ONE variable: the rest of the line is its value"
+check_out_lacks '"APP_SIZE=' "there is no variable APP_SIZE"
+run docker image inspect -f '{{json .Config.Env}}' "$CURRENT"
+check_out_contains '"APP_COLOR=blue","APP_SIZE=big"' "ENV APP_COLOR=blue APP_SIZE=big sets two"
+check_eq "$(env_of "$LEGACY" | grep -E '^(PORT|GREETING)=' | paste -sd' ')" "$(env_of "$CURRENT" | grep -E '^(PORT|GREETING)=' | paste -sd' ')" \
+  "PORT and GREETING are the same in both images (ENV PORT 80 = ENV PORT=80)"
+run docker run --rm --name "$RUNC" "${EX_LABEL_ARGS[@]}" "$LEGACY" sh -c 'echo "PORT=$PORT APP_COLOR=$APP_COLOR APP_SIZE=${APP_SIZE:-unset}"'
+check_eq "$OUT" "PORT=80 APP_COLOR=blue APP_SIZE big APP_SIZE=unset" "what the container gets"
 
 # ================================================================ the project's images
 step "the project's images carry no password"
