@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use mongodb::bson::{doc, oid::ObjectId};
 use serde_json::{json, Value};
-use support::{app, texts};
+use support::{access_log, app, listen, texts};
 
 #[tokio::test]
 async fn empty_list_then_saved_goals_in_insertion_order() {
@@ -299,7 +299,7 @@ async fn health_and_readiness_with_the_database_up() {
 #[tokio::test]
 async fn access_log_gets_one_combined_line_per_request() {
     let app = app().await;
-    let addr = app.listen().await;
+    let addr = listen(&app).await;
     let http = reqwest::Client::new();
     let res = http
         .post(format!("http://{addr}/goals?src=test"))
@@ -318,7 +318,7 @@ async fn access_log_gets_one_combined_line_per_request() {
         .unwrap();
     assert_eq!(res.status(), 404);
 
-    let text = std::fs::read_to_string(app.logs.path().join("access.log")).unwrap();
+    let text = access_log(&app);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     // 127.0.0.1 - - [23/Nov/2026:17:55:01 +0000] "POST /goals?src=test HTTP/1.1" 201 71 "http://localhost:3000/" "goals-test/1.0"
@@ -360,7 +360,7 @@ fn chrono_like_clf(s: &str) -> bool {
 #[tokio::test]
 async fn hundred_concurrent_posts_save_exactly_hundred_goals() {
     let app = app().await;
-    let addr = app.listen().await;
+    let addr = listen(&app).await;
     let http = reqwest::Client::new();
     let tasks: Vec<_> = (0..100)
         .map(|i| {
@@ -437,7 +437,8 @@ async fn wrong_password_is_not_ready_and_data_routes_are_503() {
             ("MONGODB_USERNAME".into(), m.username.clone()),
             ("MONGODB_PASSWORD".into(), "definitely-wrong".into()),
         ],
-        "unused",
+        // no MONGODB_DATABASE: the default database (never written to here)
+        "course-goals",
     )
     .await;
     let (status, body) = app.get("/readyz").await;
@@ -464,7 +465,8 @@ async fn unreachable_database_answers_503_within_the_driver_timeout() {
             ("MONGODB_PORT".into(), closed.to_string()),
             ("MONGODB_USERNAME".into(), "".into()),
         ],
-        "unused",
+        // no MONGODB_DATABASE: the default database (never written to here)
+        "course-goals",
     )
     .await;
     let started = std::time::Instant::now();

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use fantoccini::wd::WebDriverCompatibleCommand;
@@ -120,26 +121,36 @@ pub fn build_bins(packages: &[&str]) {
     );
 }
 
-/// Whether the workspace has the favorites service (its binaries are then required).
 /// The goals backend (debug build) as a real process on a free port, on database `db` of
 /// the MongoDB test server, ready; with the directory of its access log (removed on drop).
 pub fn start_backend(db: &str) -> (ServiceProcess, TempDir) {
-    let mongo = shared_mongo();
     let logs = TempDir::new("browser-backend-logs");
-    let port = free_port();
-    let mut env = mongo.service_env();
+    let env = backend_env(db, &logs, free_port());
+    (spawn_backend(&env), logs)
+}
+
+/// The backend's environment: database `db` of the MongoDB test server, its access log
+/// in `logs`, listening on `port`.
+fn backend_env(db: &str, logs: &TempDir, port: u16) -> Vec<(String, String)> {
+    let mut env = shared_mongo().service_env();
     env.extend([
         ("MONGODB_DATABASE".to_owned(), db.to_owned()),
         ("LOG_DIR".to_owned(), logs.path().display().to_string()),
         ("PORT".to_owned(), port.to_string()),
     ]);
-    let mut backend = ServiceProcess::spawn(debug_bin("backend"), port, &env);
-    backend.wait_ready();
-    (backend, logs)
+    env
 }
 
-pub fn has_favorites_service() -> bool {
-    workspace_root().join("favorites/Cargo.toml").is_file()
+/// The backend (debug build) started with `env` (from [`backend_env`]), ready.
+fn spawn_backend(env: &[(String, String)]) -> ServiceProcess {
+    let port = env
+        .iter()
+        .find(|(k, _)| k == "PORT")
+        .and_then(|(_, v)| v.parse().ok())
+        .expect("the backend's environment names its PORT");
+    let mut backend = ServiceProcess::spawn(debug_bin("backend"), port, env);
+    backend.wait_ready();
+    backend
 }
 
 /// Chromium and chromedriver, from `CHROMIUM`/`CHROMEDRIVER` or Debian's paths.
@@ -404,16 +415,16 @@ pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     path
 }
 
-pub use test_support::mongo::userinfo_encode;
-
 /// The whole stack as real debug processes on free ports: the goals backend (on a fresh
 /// database), the SWAPI stand-in, favorites and the frontend. The frontend server reaches
 /// the services at 127.0.0.1 (standing in for service names inside a network), the
 /// browser at `localhost` (the published ports). Stopped on drop.
 pub struct Stack {
     pub backend: ServiceProcess,
+    /// The goals backend's database on the MongoDB test server.
+    pub goals_db: String,
     backend_env: Vec<(String, String)>,
-    _logs: TempDir,
+    logs: TempDir,
     pub swapi: ServiceProcess,
     pub favorites: ServiceProcess,
     pub frontend: ServiceProcess,
@@ -434,14 +445,8 @@ impl Stack {
         let mongo = shared_mongo();
         let logs = TempDir::new("browser-backend-logs");
         let backend_port = free_port();
-        let mut backend_env = mongo.service_env();
-        backend_env.extend([
-            ("MONGODB_DATABASE".to_owned(), goals_db.to_owned()),
-            ("LOG_DIR".to_owned(), logs.path().display().to_string()),
-            ("PORT".to_owned(), backend_port.to_string()),
-        ]);
-        let mut backend = ServiceProcess::spawn(debug_bin("backend"), backend_port, &backend_env);
-        backend.wait_ready();
+        let backend_env = backend_env(goals_db, &logs, backend_port);
+        let backend = spawn_backend(&backend_env);
 
         let swapi_port = free_port();
         let mut swapi = ServiceProcess::spawn(
@@ -495,8 +500,9 @@ impl Stack {
         frontend.wait_serving().wait_ready();
         Self {
             backend,
+            goals_db: goals_db.to_owned(),
             backend_env,
-            _logs: logs,
+            logs,
             swapi,
             favorites,
             frontend,
@@ -518,9 +524,32 @@ impl Stack {
 
     /// Starts the backend again, on the same port and database, ready.
     pub fn restart_backend(&mut self) {
-        let port = self.backend.port;
-        self.backend = ServiceProcess::spawn(debug_bin("backend"), port, &self.backend_env);
-        self.backend.wait_ready();
+        self.backend = spawn_backend(&self.backend_env);
+    }
+
+    /// What the backend's access log holds so far.
+    pub fn access_log(&self) -> String {
+        let path = self.logs.path().join("access.log");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// One stack for every test of this test binary that asks: started (and built) by
+    /// the first, on a fresh goals database; stopped when the test process exits. Tests
+    /// on it run side by side: each keeps to data of its own and stops no service.
+    pub fn shared() -> Arc<Stack> {
+        static SHARED: Mutex<Option<Arc<Stack>>> = Mutex::new(None);
+        // held while the first test starts it: the others wait for that stack
+        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(stack) = &*shared {
+            return stack.clone();
+        }
+        let stack = Arc::new(Stack::start(&shared_mongo().fresh_db("browser-shared")));
+        *shared = Some(stack.clone());
+        test_support::process::at_exit(|| {
+            // the tests are over: this is the last reference, and dropping it stops all
+            drop(SHARED.lock().unwrap_or_else(|p| p.into_inner()).take());
+        });
+        stack
     }
 }
 
@@ -583,15 +612,49 @@ pub async fn type_goal(client: &Client, text: &str) {
         .expect("typing into the goal field");
 }
 
-/// Clicks the goal form's submit button.
-pub async fn submit_goal(client: &Client) {
+/// Clicks the element `css` selects (`what` names it in the panic when there is none).
+pub async fn click(client: &Client, css: &str, what: &str) {
     client
-        .find(Locator::Css(".goal-form button[type=submit]"))
+        .find(Locator::Css(css))
         .await
-        .expect("the goal form's button")
+        .unwrap_or_else(|e| panic!("{what} ({css}): {e}"))
         .click()
         .await
-        .expect("clicking the goal form's button");
+        .unwrap_or_else(|e| panic!("clicking {what} ({css}): {e}"));
+}
+
+/// Whether the element `css` selects is disabled (`what` names it in the panic when
+/// there is none).
+pub async fn is_disabled(client: &Client, css: &str, what: &str) -> bool {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what} ({css}): {e}"))
+        .attr("disabled")
+        .await
+        .unwrap_or_else(|e| panic!("the disabled attribute of {what}: {e}"))
+        .is_some()
+}
+
+/// Clicks the goal form's submit button.
+pub async fn submit_goal(client: &Client) {
+    click(
+        client,
+        ".goal-form button[type=submit]",
+        "the goal form's button",
+    )
+    .await;
+}
+
+/// The body of `GET url` as text; panics when there is no answer.
+pub async fn get_text(url: &str) -> String {
+    reqwest::get(url)
+        .await
+        .and_then(|res| res.error_for_status())
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
 }
 
 /// What the goal field holds now.

@@ -4,23 +4,24 @@
 use std::collections::HashSet;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, sendable, ApiError, FavoriteKind, NewFavorite};
+use crate::api::{self, Favorite, FavoriteKind, Film, NewFavorite, Person, SwapiPage};
+use crate::change::{Answer, Change};
+use crate::list_card::{read_list, ListCard};
 use crate::urls::ServiceUrls;
-use crate::widgets::{CardHead, Hydrated, LoadError, Notice, NoticeBar, Spinner};
+use crate::widgets::{Hydrated, Notice, NoticeBar};
+
+/// Saves a favorite: the input is what is saved, the answer the saved favorite.
+type Save = Change<NewFavorite, Favorite>;
+/// Removes a favorite: the input is its id.
+type Remove = Change<String, ()>;
 
 #[component]
 pub fn FavoritesPage() -> impl IntoView {
-    let urls = expect_context::<ServiceUrls>();
-    let Hydrated(hydrated) = expect_context::<Hydrated>();
-    let base = urls.favorites();
-    let base_for_remove = base.clone();
+    let base = expect_context::<ServiceUrls>().favorites();
 
-    let reload = RwSignal::new(0u32);
-    let retry_movies = RwSignal::new(0u32);
     // the people page is in the URL (`/favorites?page=3`): reload and back keep it
     let query = use_query_map();
     let people_page = Memo::new(move |_| {
@@ -31,84 +32,46 @@ pub fn FavoritesPage() -> impl IntoView {
             .filter(|&p| p >= 1)
             .unwrap_or(1)
     });
-    let retry_people = RwSignal::new(0u32);
 
-    let favorites = Resource::new(move || reload.get(), {
-        let base = base.clone();
-        move |_| {
-            let base = base.clone();
-            sendable(async move { api::list_favorites(&base).await })
-        }
-    });
-    let movies = Resource::new(move || retry_movies.get(), {
-        let base = base.clone();
-        move |_| {
-            let base = base.clone();
-            sendable(async move { api::movies(&base).await })
-        }
-    });
-    let people = Resource::new(move || (people_page.get(), retry_people.get()), {
-        let base = base.clone();
-        move |(page, _)| {
-            let base = base.clone();
-            sendable(async move { api::people(&base, page).await })
-        }
-    });
+    let favorites = read_list(
+        base.clone(),
+        || (),
+        |base, ()| async move { api::list_favorites(&base).await },
+    );
+    let movies = read_list(
+        base.clone(),
+        || (),
+        |base, ()| async move { api::movies(&base).await },
+    );
+    let people = read_list(
+        base.clone(),
+        move || people_page.get(),
+        |base, page| async move { api::people(&base, page).await },
+    );
 
     let notice = RwSignal::new(None::<Notice>);
-    let saving = RwSignal::new(None::<String>);
-    let save = move |new: NewFavorite| {
-        if saving.get_untracked().is_some() {
-            return;
-        }
-        let base = base.clone();
-        saving.set(Some(new.name.clone()));
-        notice.set(None);
-        spawn_local(async move {
-            match api::add_favorite(&base, &new).await {
-                Ok(saved) => {
-                    notice.set(Some(Notice::Success(format!(
-                        "Favorite saved: {}",
-                        saved.name
-                    ))));
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => {
-                    // saved meanwhile (another tab, another student): learn it
-                    if matches!(e, ApiError::Status { status: 409, .. }) {
-                        reload.update(|n| *n += 1);
-                    }
-                    notice.set(Some(Notice::Error(e.to_string())))
-                }
-            }
-            saving.set(None);
-        });
-    };
-    let removing = RwSignal::new(None::<String>);
-    let remove = {
-        let base = base_for_remove.clone();
-        move |id: String| {
-            if removing.get_untracked().is_some() {
-                return;
-            }
-            let base = base.clone();
-            removing.set(Some(id.clone()));
-            notice.set(None);
-            spawn_local(async move {
-                match api::delete_favorite(&base, &id).await {
-                    Ok(()) => reload.update(|n| *n += 1),
-                    Err(e) => {
-                        if matches!(e, ApiError::Status { status: 404, .. }) {
-                            reload.update(|n| *n += 1);
-                        }
-                        notice.set(Some(Notice::Error(e.to_string())))
-                    }
-                }
-                removing.set(None);
-            });
-        }
-    };
-    // The names already saved, to mark their buttons (read inside <Transition>s only).
+    let reread = move || favorites.refetch();
+    // saved meanwhile (another tab, another student): the list is read again to learn it
+    let save: Save = Change::new(
+        base.clone(),
+        |base, new: NewFavorite| async move { api::add_favorite(&base, &new).await },
+        Answer {
+            notice,
+            reread,
+            stale: Some(409),
+            on_ok: |saved: &Favorite| {
+                Some(Notice::Success(format!("Favorite saved: {}", saved.name)))
+            },
+        },
+    );
+    let remove: Remove = Change::delete(
+        base,
+        |base, id| async move { api::delete_favorite(&base, &id).await },
+        notice,
+        reread,
+    );
+    // The names already saved, to mark their buttons (read inside the cards'
+    // transitions only: a new read of the favorites holds them too).
     let saved_names = move || -> HashSet<String> {
         favorites
             .get()
@@ -117,12 +80,41 @@ pub fn FavoritesPage() -> impl IntoView {
             .unwrap_or_default()
     };
 
-    let (films_pending, set_films_pending) = signal(false);
-    let (people_pending, set_people_pending) = signal(false);
-    let (favorites_pending, set_favorites_pending) = signal(false);
-
-    let save_film = save.clone();
-    let save_person = save;
+    let chips = move |list: Vec<Favorite>| {
+        if list.is_empty() {
+            return view! { <p class="empty">"No favorites yet. Pick a film or a character."</p> }
+                .into_any();
+        }
+        view! {
+            <ul class="chips" id="favorites">
+                {list.into_iter().map(|f| view! { <FavoriteChip favorite=f remove=remove /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let films = move |page: SwapiPage<Film>| {
+        let mut films = page.results;
+        films.sort_by_key(|f| f.episode_id);
+        let candidates = films.into_iter().map(Candidate::from).collect();
+        view! { <CandidateList id="films" candidates=candidates saved=saved_names() save=save /> }
+            .into_any()
+    };
+    let characters = move |page: SwapiPage<Person>| {
+        let prev = page.previous.as_deref().and_then(api::page_number);
+        let next = page.next.as_deref().and_then(api::page_number);
+        let current = people_page.get_untracked();
+        let pages = page.count.div_ceil(page.results.len().max(1) as u32);
+        let candidates = page.results.into_iter().map(Candidate::from).collect();
+        view! {
+            <CandidateList id="people" candidates=candidates saved=saved_names() save=save />
+            <nav class="pager" aria-label="Pages of characters">
+                <PageLink page=prev label="← Previous" />
+                <span class="pager-label">{format!("Page {current} of {}", pages.max(1))}</span>
+                <PageLink page=next label="Next →" />
+            </nav>
+        }
+        .into_any()
+    };
 
     view! {
         <Title text="Star Wars Favorites" />
@@ -135,181 +127,45 @@ pub fn FavoritesPage() -> impl IntoView {
 
         <NoticeBar notice=notice wide=true />
 
-        <section class="card card-accent card-wide">
-            <CardHead title="Your favorites" busy=favorites_pending />
-            <Transition
-                fallback=|| view! { <Spinner label="Loading favorites…" /> }
-                set_pending=set_favorites_pending
-            >
-                {move || {
-                    favorites
-                        .get()
-                        .map(|result| match result {
-                            Err(e) => view! { <LoadError error=e retry=reload /> }.into_any(),
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="empty">"No favorites yet. Pick a film or a character."</p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <ul class="chips" id="favorites">
-                                        {list
-                                            .into_iter()
-                                            .map(|f| {
-                                                let remove = remove.clone();
-                                                let id = f.id.clone();
-                                                let label = format!("Remove favorite: {}", f.name);
-                                                let is_removing = {
-                                                    let id = id.clone();
-                                                    move || removing.get().as_deref() == Some(id.as_str())
-                                                };
-                                                view! {
-                                                    <li class="chip" data-id=f.id.clone()>
-                                                        <span class="item-name" dir="auto">{f.name}</span>
-                                                        <span class=format!("badge badge-{}", f.kind.label())>
-                                                            {f.kind.label()}
-                                                        </span>
-                                                        <button
-                                                            type="button"
-                                                            class="icon-button chip-remove"
-                                                            aria-label=label
-                                                            disabled=move || !hydrated.get() || is_removing()
-                                                            on:click=move |_| remove(id.clone())
-                                                        >
-                                                            "✕"
-                                                        </button>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
-        </section>
+        <ListCard
+            title="Your favorites"
+            loading="Loading favorites…"
+            class="card card-accent card-wide"
+            list=favorites
+            render=chips
+        />
 
         <div class="grid">
-            <section class="card">
-                <CardHead title="Films" busy=films_pending />
-                <Transition
-                    fallback=|| view! { <Spinner label="Loading films…" /> }
-                    set_pending=set_films_pending
-                >
-                    {move || {
-                        let save = save_film.clone();
-                        movies
-                            .get()
-                            .map(|result| match result {
-                                Err(e) => view! { <LoadError error=e retry=retry_movies /> }.into_any(),
-                                Ok(page) => {
-                                    let saved = saved_names();
-                                    let mut films = page.results;
-                                    films.sort_by_key(|f| f.episode_id);
-                                    view! {
-                                        <ul class="item-list" id="films">
-                                            {films
-                                                .into_iter()
-                                                .map(|film| {
-                                                    let detail = format!(
-                                                        "Episode {} · {} · {}",
-                                                        film.episode_id,
-                                                        film.release_date.get(..4).unwrap_or(&film.release_date),
-                                                        film.director,
-                                                    );
-                                                    let new = NewFavorite {
-                                                        name: film.title.clone(),
-                                                        kind: FavoriteKind::Movie,
-                                                        url: film.url.clone(),
-                                                    };
-                                                    view! {
-                                                        <FavoriteCandidate
-                                                            name=film.title
-                                                            detail=detail
-                                                            is_saved=saved.contains(&new.name)
-                                                            new=new
-                                                            saving=saving
-                                                            save=save.clone()
-                                                        />
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    }
-                                        .into_any()
-                                }
-                            })
-                    }}
-                </Transition>
-            </section>
-
-            <section class="card">
-                <CardHead title="Characters" busy=people_pending />
-                <Transition
-                    fallback=|| view! { <Spinner label="Loading characters…" /> }
-                    set_pending=set_people_pending
-                >
-                    {move || {
-                        let save = save_person.clone();
-                        people
-                            .get()
-                            .map(|result| match result {
-                                Err(e) => view! { <LoadError error=e retry=retry_people /> }.into_any(),
-                                Ok(page) => {
-                                    let saved = saved_names();
-                                    let prev = page.previous.as_deref().and_then(api::page_number);
-                                    let next = page.next.as_deref().and_then(api::page_number);
-                                    let current = people_page.get_untracked();
-                                    let pages = page.count.div_ceil(page.results.len().max(1) as u32);
-                                    view! {
-                                        <ul class="item-list" id="people">
-                                            {page
-                                                .results
-                                                .into_iter()
-                                                .map(|person| {
-                                                    let detail = format!(
-                                                        "Born {} · {}",
-                                                        person.birth_year,
-                                                        person.gender,
-                                                    );
-                                                    let new = NewFavorite {
-                                                        name: person.name.clone(),
-                                                        kind: FavoriteKind::Character,
-                                                        url: person.url.clone(),
-                                                    };
-                                                    view! {
-                                                        <FavoriteCandidate
-                                                            name=person.name
-                                                            detail=detail
-                                                            is_saved=saved.contains(&new.name)
-                                                            new=new
-                                                            saving=saving
-                                                            save=save.clone()
-                                                        />
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                        <nav class="pager" aria-label="Pages of characters">
-                                            <PageLink page=prev label="← Previous" />
-                                            <span class="pager-label">
-                                                {format!("Page {current} of {}", pages.max(1))}
-                                            </span>
-                                            <PageLink page=next label="Next →" />
-                                        </nav>
-                                    }
-                                        .into_any()
-                                }
-                            })
-                    }}
-                </Transition>
-            </section>
-
+            <ListCard title="Films" loading="Loading films…" list=movies render=films />
+            <ListCard title="Characters" loading="Loading characters…" list=people render=characters />
         </div>
+    }
+}
+
+/// A saved favorite: its name, its kind, and a button that removes it.
+#[component]
+fn FavoriteChip(favorite: Favorite, remove: Remove) -> impl IntoView {
+    let Hydrated(hydrated) = expect_context::<Hydrated>();
+    let id = favorite.id.clone();
+    let is_removing = {
+        let id = id.clone();
+        move || remove.runs_for(|running| *running == id)
+    };
+    let label = format!("Remove favorite: {}", favorite.name);
+    view! {
+        <li class="chip" data-id=favorite.id.clone()>
+            <span class="item-name" dir="auto">{favorite.name}</span>
+            <span class=format!("badge badge-{}", favorite.kind.label())>{favorite.kind.label()}</span>
+            <button
+                type="button"
+                class="icon-button chip-remove"
+                aria-label=label
+                disabled=move || !hydrated.get() || is_removing()
+                on:click=move |_| remove.run(id.clone())
+            >
+                "✕"
+            </button>
+        </li>
     }
 }
 
@@ -329,23 +185,78 @@ fn PageLink(page: Option<u32>, label: &'static str) -> impl IntoView {
     }
 }
 
+/// A film or a character as the page offers it for saving.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Candidate {
+    /// The line under the name ("Episode 4 · 1977 · George Lucas").
+    detail: String,
+    /// What "add to favorites" saves; its name (a film's title, a character's name) is
+    /// what the item shows.
+    new: NewFavorite,
+}
+
+impl From<Film> for Candidate {
+    fn from(film: Film) -> Self {
+        Self {
+            detail: format!(
+                "Episode {} · {} · {}",
+                film.episode_id,
+                film.release_date.get(..4).unwrap_or(&film.release_date),
+                film.director,
+            ),
+            new: NewFavorite {
+                name: film.title,
+                kind: FavoriteKind::Movie,
+                url: film.url,
+            },
+        }
+    }
+}
+
+impl From<Person> for Candidate {
+    fn from(person: Person) -> Self {
+        Self {
+            detail: format!("Born {} · {}", person.birth_year, person.gender),
+            new: NewFavorite {
+                name: person.name,
+                kind: FavoriteKind::Character,
+                url: person.url,
+            },
+        }
+    }
+}
+
+/// The films or the characters (`id`: `films`, `people`), each with its "add to
+/// favorites" button; the ones in `saved` are marked saved.
+#[component]
+fn CandidateList(
+    id: &'static str,
+    candidates: Vec<Candidate>,
+    saved: HashSet<String>,
+    save: Save,
+) -> impl IntoView {
+    view! {
+        <ul class="item-list" id=id>
+            {candidates
+                .into_iter()
+                .map(|candidate| {
+                    let is_saved = saved.contains(&candidate.new.name);
+                    view! { <FavoriteCandidate candidate=candidate is_saved=is_saved save=save /> }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
 /// A film or a character with its "add to favorites" button.
 #[component]
-fn FavoriteCandidate<F>(
-    name: String,
-    detail: String,
-    is_saved: bool,
-    new: NewFavorite,
-    saving: RwSignal<Option<String>>,
-    save: F,
-) -> impl IntoView
-where
-    F: Fn(NewFavorite) + Clone + Send + Sync + 'static,
-{
+fn FavoriteCandidate(candidate: Candidate, is_saved: bool, save: Save) -> impl IntoView {
     let Hydrated(hydrated) = expect_context::<Hydrated>();
+    let Candidate { detail, new } = candidate;
+    let name = new.name.clone();
     let busy = {
         let name = name.clone();
-        move || saving.get().as_deref() == Some(name.as_str())
+        move || save.runs_for(|saving| saving.name == name)
     };
     let label = {
         let busy = busy.clone();
@@ -369,12 +280,61 @@ where
                 type="button"
                 class="button button-small"
                 class:button-ghost=is_saved
-                data-name=name.clone()
+                data-name=name
                 disabled=move || !hydrated.get() || busy() || is_saved
-                on:click=move |_| save(new.clone())
+                on:click=move |_| save.run(new.clone())
             >
                 {label}
             </button>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_film_is_offered_with_its_episode_year_and_director() {
+        let film = Film {
+            title: "A New Hope".into(),
+            episode_id: 4,
+            director: "George Lucas".into(),
+            release_date: "1977-05-25".into(),
+            url: "http://s/api/films/1/".into(),
+        };
+        assert_eq!(
+            Candidate::from(film),
+            Candidate {
+                detail: "Episode 4 · 1977 · George Lucas".into(),
+                new: NewFavorite {
+                    name: "A New Hope".into(),
+                    kind: FavoriteKind::Movie,
+                    url: "http://s/api/films/1/".into(),
+                },
+            }
+        );
+    }
+
+    #[test]
+    fn a_character_is_offered_with_birth_year_and_gender_and_a_short_date_stays_whole() {
+        let person = Person {
+            name: "Luke Skywalker".into(),
+            birth_year: "19BBY".into(),
+            gender: "male".into(),
+            url: "http://s/api/people/1/".into(),
+        };
+        let candidate = Candidate::from(person);
+        assert_eq!(candidate.detail, "Born 19BBY · male");
+        assert_eq!(candidate.new.kind, FavoriteKind::Character);
+        assert_eq!(candidate.new.name, "Luke Skywalker");
+        let undated = Film {
+            title: "Unreleased".into(),
+            episode_id: 10,
+            director: "?".into(),
+            release_date: "TB".into(),
+            url: "u".into(),
+        };
+        assert_eq!(Candidate::from(undated).detail, "Episode 10 · TB · ?");
     }
 }

@@ -4,33 +4,30 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, sendable, ApiError};
+use crate::api::{self, Goal};
+use crate::change::{Answer, Change};
+use crate::list_card::{read_list, ListCard};
 use crate::urls::ServiceUrls;
-use crate::widgets::{typed_before_hydration, CardHead, LoadError, Notice, NoticeBar, Spinner};
+use crate::widgets::{typed_before_hydration, Notice, NoticeBar};
 
 #[component]
 pub fn GoalsPage() -> impl IntoView {
     let urls = expect_context::<ServiceUrls>();
     let base = urls.goals();
 
-    let reload = RwSignal::new(0u32);
-    let goals = Resource::new(move || reload.get(), {
-        let base = base.clone();
-        move |_| {
-            let base = base.clone();
-            sendable(async move { api::list_goals(&base).await })
-        }
-    });
+    let goals = read_list(
+        base.clone(),
+        || (),
+        |base, ()| async move { api::list_goals(&base).await },
+    );
+    let reread = move || goals.refetch();
 
     // What was typed before the page's code loaded is kept: hydration starts from the
     // field's current value, not from an empty one.
     let text = RwSignal::new(typed_before_hydration("goal-text"));
-    let saving = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<String>);
     // A plain form post (before hydration, or without JavaScript) that failed comes back
     // as `/?error=…`.
     let query = use_query_map();
@@ -41,53 +38,43 @@ pub fn GoalsPage() -> impl IntoView {
             .map(|e| Notice::Error(e.to_string())),
     );
 
-    let on_submit = {
-        let base = base.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            if saving.get_untracked() {
-                return;
-            }
-            let goal = text.get_untracked();
-            let base = base.clone();
-            saving.set(true);
-            notice.set(None);
-            spawn_local(async move {
-                match api::add_goal(&base, &goal).await {
-                    Ok(_) => {
-                        text.set(String::new());
-                        reload.update(|n| *n += 1);
-                    }
-                    Err(e) => notice.set(Some(Notice::Error(e.to_string()))),
-                }
-                saving.set(false);
-            });
-        }
+    let add = Change::new(
+        base.clone(),
+        |base, goal: String| async move { api::add_goal(&base, &goal).await },
+        Answer {
+            notice,
+            reread,
+            stale: None,
+            on_ok: move |_: &Goal| {
+                text.set(String::new());
+                None
+            },
+        },
+    );
+    let saving = add.pending();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        add.run(text.get_untracked());
     };
 
-    let delete = move |id: String| {
-        if deleting.get_untracked().is_some() {
-            return;
-        }
-        let base = base.clone();
-        deleting.set(Some(id.clone()));
-        notice.set(None);
-        spawn_local(async move {
-            match api::delete_goal(&base, &id).await {
-                Ok(()) => reload.update(|n| *n += 1),
-                Err(e) => {
-                    // gone already (deleted elsewhere): the list is read again
-                    if matches!(e, ApiError::Status { status: 404, .. }) {
-                        reload.update(|n| *n += 1);
-                    }
-                    notice.set(Some(Notice::Error(e.to_string())));
-                }
-            }
-            deleting.set(None);
-        });
-    };
+    let delete = Change::delete(
+        base,
+        |base, id| async move { api::delete_goal(&base, &id).await },
+        notice,
+        reread,
+    );
 
-    let (refreshing, set_refreshing) = signal(false);
+    let goal_list = move |list: Vec<Goal>| {
+        if list.is_empty() {
+            return view! { <p class="empty">"No goals yet. Maybe add one?"</p> }.into_any();
+        }
+        view! {
+            <ul class="goal-list">
+                {list.into_iter().map(|goal| view! { <GoalItem goal=goal delete=delete /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
 
     view! {
         <Title text="Course Goals" />
@@ -121,63 +108,30 @@ pub fn GoalsPage() -> impl IntoView {
 
         <NoticeBar notice=notice />
 
-        <section class="card">
-            <CardHead title="Your goals" busy=Signal::derive(move || refreshing.get() || deleting.get().is_some()) />
-            <Transition
-                fallback=|| view! { <Spinner label="Loading goals…" /> }
-                set_pending=set_refreshing
-            >
-                {move || {
-                    goals
-                        .get()
-                        .map(|result| match result {
-                            Err(e) => view! { <LoadError error=e retry=reload /> }.into_any(),
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="empty">"No goals yet. Maybe add one?"</p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                let delete = delete.clone();
-                                view! {
-                                    <ul class="goal-list">
-                                        {list
-                                            .into_iter()
-                                            .map(|goal| {
-                                                let id = goal.id.clone();
-                                                let is_deleting = {
-                                                    let id = id.clone();
-                                                    move || deleting.get().as_deref() == Some(id.as_str())
-                                                };
-                                                let delete = delete.clone();
-                                                view! {
-                                                    <li
-                                                        class="goal-item"
-                                                        class:deleting=is_deleting
-                                                        data-id=goal.id.clone()
-                                                        title="Click to delete"
-                                                        on:click=move |_| delete(id.clone())
-                                                    >
-                                                        <span class="goal-text" dir="auto">{goal.text.clone()}</span>
-                                                        <button
-                                                            type="button"
-                                                            class="icon-button"
-                                                            aria-label=format!("Delete goal: {}", goal.text)
-                                                        >
-                                                            "✕"
-                                                        </button>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Transition>
-        </section>
+        <ListCard title="Your goals" loading="Loading goals…" list=goals busy=delete.pending() render=goal_list />
+    }
+}
+
+/// One goal of the list: a click deletes it.
+#[component]
+fn GoalItem(goal: Goal, delete: Change<String, ()>) -> impl IntoView {
+    let id = goal.id.clone();
+    let is_deleting = {
+        let id = id.clone();
+        move || delete.runs_for(|running| *running == id)
+    };
+    view! {
+        <li
+            class="goal-item"
+            class:deleting=is_deleting
+            data-id=goal.id.clone()
+            title="Click to delete"
+            on:click=move |_| delete.run(id.clone())
+        >
+            <span class="goal-text" dir="auto">{goal.text.clone()}</span>
+            <button type="button" class="icon-button" aria-label=format!("Delete goal: {}", goal.text)>
+                "✕"
+            </button>
+        </li>
     }
 }

@@ -8,10 +8,12 @@
 
 pub mod api;
 pub mod app;
+pub mod change;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod config;
 pub mod favorites;
 pub mod goals;
+pub mod list_card;
 pub mod live_reload;
 pub mod network;
 #[cfg(feature = "ssr")]

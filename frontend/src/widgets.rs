@@ -95,16 +95,16 @@ pub fn NoticeBar(
     }
 }
 
-/// A failed load: the reason and a way to try again.
+/// A failed load: the reason and a way to try again (`retry`, run by the button).
 #[component]
-pub fn LoadError(error: ApiError, retry: RwSignal<u32>) -> impl IntoView {
+pub fn LoadError(error: ApiError, #[prop(into)] retry: Callback<()>) -> impl IntoView {
     view! {
         <div class="alert alert-error" role="alert">
             <div class="alert-body">
                 <strong class="alert-title">"Could not load this list"</strong>
                 <span class="alert-message">{error.to_string()}</span>
             </div>
-            <button type="button" class="button button-small" on:click=move |_| retry.update(|n| *n += 1)>
+            <button type="button" class="button button-small" on:click=move |_| retry.run(())>
                 "Try again"
             </button>
         </div>

@@ -4,6 +4,7 @@
 //!
 //! No mock of the database anywhere: every test talks to a real wire-protocol server.
 
+pub mod app;
 pub mod load;
 pub mod mongo;
 pub mod openapi;
@@ -12,6 +13,7 @@ pub mod pytool;
 pub mod router;
 pub mod schemathesis;
 
+pub use app::{spawn_app, spawn_app_with_env, Built, TestApp, TestService};
 pub use mongo::{shared_mongo, MongoInstance, SharedMongo};
 pub use process::{free_port, http_status, ServiceProcess};
 pub use router::{json_or_null, RouterClient};

@@ -120,6 +120,30 @@ pub fn userinfo_encode(raw: &str) -> String {
         .collect()
 }
 
+/// The documents of `collection` in `db`, oldest first (by `_id`): what a service stored.
+/// Panics when the server cannot be read.
+pub async fn stored(db: &mongodb::Database, collection: &str) -> Vec<mongodb::bson::Document> {
+    let mut cursor = db
+        .collection::<mongodb::bson::Document>(collection)
+        .find(mongodb::bson::doc! {})
+        .sort(mongodb::bson::doc! { "_id": 1 })
+        .await
+        .unwrap_or_else(|e| panic!("reading {}.{collection}: {e}", db.name()));
+    let mut docs = Vec::new();
+    while cursor
+        .advance()
+        .await
+        .unwrap_or_else(|e| panic!("reading {}.{collection}: {e}", db.name()))
+    {
+        docs.push(
+            cursor
+                .deserialize_current()
+                .unwrap_or_else(|e| panic!("a document of {}.{collection}: {e}", db.name())),
+        );
+    }
+    docs
+}
+
 /// A root (or unauthenticated) client with short timeouts.
 pub fn client_for(host: &str, port: u16, login: Option<(&str, &str)>) -> mongodb::Client {
     let mut o = ClientOptions::default();

@@ -199,6 +199,30 @@ impl Drop for ServiceProcess {
     }
 }
 
+/// Runs `f` when the test process exits normally (after its last test, passed or not;
+/// not on a signal). For what a whole test binary shares in a `static`, which is never
+/// dropped: the processes of a shared stack are stopped here. Runs in the order added.
+pub fn at_exit(f: impl FnOnce() + Send + 'static) {
+    type Hook = Box<dyn FnOnce() + Send>;
+    static HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+    static REGISTER: std::sync::Once = std::sync::Once::new();
+    extern "C" fn run_hooks() {
+        let hooks = std::mem::take(&mut *HOOKS.lock().unwrap_or_else(|p| p.into_inner()));
+        for hook in hooks {
+            hook();
+        }
+    }
+    HOOKS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Box::new(f));
+    REGISTER.call_once(|| {
+        // SAFETY: registers a plain `extern "C" fn` with no arguments, as atexit(3) wants.
+        let rc = unsafe { libc::atexit(run_hooks) };
+        assert_eq!(rc, 0, "atexit(3) refused the exit hook");
+    });
+}
+
 /// What a finished command printed: stdout, then stderr, as text.
 pub fn output_text(out: &std::process::Output) -> String {
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -1,5 +1,6 @@
-//! Shared by the backend's test files: a backend app on a fresh database of the real
-//! MongoDB-compatible test server, called in-process or over a real listener.
+//! Shared by the backend's test files: the backend app on a fresh database of the real
+//! MongoDB-compatible test server (test-support's [`TestApp`]), called in-process or over
+//! a real listener.
 
 #![allow(dead_code)]
 
@@ -8,80 +9,70 @@ use std::time::Duration;
 
 use common::access_log::AccessLog;
 use common::Env;
-use mongodb::bson::Document;
 use serde_json::Value;
-use test_support::{shared_mongo, RouterClient, TempDir};
+use test_support::{shared_mongo, Built, TempDir, TestService};
 
-pub struct TestApp {
-    /// The app, called in-process (`app.get(..)`, `app.post_json(..)`: through `Deref`).
-    pub api: RouterClient,
-    pub db: mongodb::Database,
-    /// A root client of the test's own, to look at what the service stored.
-    pub inspect: mongodb::Database,
-    pub logs: TempDir,
+/// The goals backend, as its tests set it up.
+pub struct Goals;
+
+impl TestService for Goals {
+    const COLLECTION: &'static str = "goals";
+    /// The directory of the access log (`LOG_DIR`), removed with the app.
+    type Kept = TempDir;
+
+    fn env_for(db: &str) -> Vec<(String, String)> {
+        let mut env = shared_mongo().service_env();
+        env.push(("MONGODB_DATABASE".into(), db.to_owned()));
+        env
+    }
+
+    async fn build(env: Vec<(String, String)>) -> Built<TempDir> {
+        let env = Env::from_pairs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let config = backend::Config::from_env(&env).expect("config");
+        let db = config.mongo.connect_db().await.expect("client");
+        let logs = TempDir::new("goals-logs");
+        let log = AccessLog::open(logs.path(), "LOG_DIR").expect("log");
+        Built {
+            database: db.database().name().to_owned(),
+            router: backend::app(db, log),
+            kept: logs,
+        }
+    }
 }
+
+pub type TestApp = test_support::TestApp<Goals>;
 
 /// The backend on a fresh database, configured through the same env rule as in production.
 pub async fn app() -> TestApp {
-    let m = shared_mongo();
-    let db_name = m.fresh_db("goals");
-    let mut vars = m.service_env();
-    vars.push(("MONGODB_DATABASE".into(), db_name.clone()));
-    app_with_env(vars, &db_name).await
+    test_support::spawn_app::<Goals>().await
 }
 
+/// The backend configured from exactly `vars`; `db_name` is the database it uses.
 pub async fn app_with_env(vars: Vec<(String, String)>, db_name: &str) -> TestApp {
-    let env = Env::from_pairs(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let config = backend::Config::from_env(&env).expect("config");
-    let db = config.mongo.connect_db().await.expect("client");
-    let logs = TempDir::new("goals-logs");
-    let log = AccessLog::open(logs.path(), "LOG_DIR").expect("log");
-    TestApp {
-        api: RouterClient::new(backend::app(db.clone(), log)),
-        db: db.database().clone(),
-        inspect: shared_mongo().client().database(db_name),
-        logs,
-    }
+    test_support::spawn_app_with_env::<Goals>(vars, db_name).await
 }
 
-impl std::ops::Deref for TestApp {
-    type Target = RouterClient;
-    fn deref(&self) -> &RouterClient {
-        &self.api
-    }
+/// What the app's access log holds so far.
+pub fn access_log(app: &TestApp) -> String {
+    let path = app.kept.path().join("access.log");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-impl TestApp {
-    /// The documents in `goals`, as stored.
-    pub async fn stored(&self) -> Vec<Document> {
-        use futures_util::TryStreamExt;
-        self.inspect
-            .collection::<Document>("goals")
-            .find(mongodb::bson::doc! {})
-            .sort(mongodb::bson::doc! { "_id": 1 })
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap()
-    }
-
-    /// Serves the app on a real listener on 127.0.0.1; the address to call.
-    pub async fn listen(&self) -> SocketAddr {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let router = self.router.clone();
-        tokio::spawn(common::server::serve_until(
-            listener,
-            router,
-            std::future::pending(),
-            common::server::Limits {
-                grace: Duration::from_secs(1),
-                ..Default::default()
-            },
-        ));
-        addr
-    }
+/// Serves the app on a real listener on 127.0.0.1 (the services' own serve loop); the
+/// address to call.
+pub async fn listen(app: &TestApp) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(common::server::serve_until(
+        listener,
+        app.router.clone(),
+        std::future::pending(),
+        common::server::Limits {
+            grace: Duration::from_secs(1),
+            ..Default::default()
+        },
+    ));
+    addr
 }
 
 pub fn texts(goals: &Value) -> Vec<String> {

@@ -1,5 +1,6 @@
 //! Shared by the favorites' test files: the app on a fresh database of the real
-//! MongoDB-compatible test server (configured through the service's own env rule),
+//! MongoDB-compatible test server (test-support's [`TestApp`], configured through the
+//! service's own env rule),
 //! the real binaries as processes, and tiny misbehaving SWAPIs made of a TcpListener.
 
 #![allow(dead_code)]
@@ -10,10 +11,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::Env;
-use mongodb::bson::{doc, Document};
+use mongodb::bson::Document;
 use serde_json::Value;
 pub use test_support::json_or_null;
-use test_support::{free_port, shared_mongo, RouterClient, ServiceProcess};
+use test_support::{
+    free_port, shared_mongo, spawn_app, spawn_app_with_env, Built, ServiceProcess, TestService,
+};
 
 pub const FAVORITES: &str = env!("CARGO_BIN_EXE_favorites");
 pub const STANDIN: &str = env!("CARGO_BIN_EXE_swapi-standin");
@@ -29,70 +32,62 @@ pub fn closed_port() -> u16 {
     free_port()
 }
 
-pub struct TestApp {
-    /// The app, called in-process (`app.get(..)`, `app.post_json(..)`: through `Deref`).
-    pub api: RouterClient,
-    /// A root client of the test's own, to look at what the service stored.
-    pub inspect: mongodb::Database,
+/// The favorites service, as its tests set it up.
+pub struct Favorites;
+
+impl TestService for Favorites {
+    const COLLECTION: &'static str = "favorites";
+    type Kept = ();
+
+    /// SWAPI is a closed port (not used).
+    fn env_for(db: &str) -> Vec<(String, String)> {
+        swapi_env(db, &format!("http://127.0.0.1:{}/api", closed_port()))
+    }
+
+    async fn build(env: Vec<(String, String)>) -> Built<()> {
+        let env = Env::from_pairs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let config = favorites::Config::from_env(&env).expect("config");
+        let db = config.mongo.connect_db().await.expect("client");
+        let swapi = favorites::swapi::Swapi::new(&config.swapi).expect("swapi client");
+        Built {
+            database: db.database().name().to_owned(),
+            router: favorites::app(db, swapi),
+            kept: (),
+        }
+    }
 }
 
-/// The favorites app on a fresh database (through `MONGODB_URL`, whose path database
-/// the service uses), with SWAPI at `swapi_base`.
+pub type TestApp = test_support::TestApp<Favorites>;
+
+/// The environment for database `db` (through `MONGODB_URL`, whose path database the
+/// service uses) with SWAPI at `swapi_base`.
+fn swapi_env(db: &str, swapi_base: &str) -> Vec<(String, String)> {
+    vars(&[
+        ("MONGODB_URL", &mongo_url(db)),
+        ("SWAPI_BASE_URL", swapi_base),
+        ("SWAPI_TIMEOUT_MS", "2000"),
+    ])
+}
+
+/// The favorites app on a fresh database, with SWAPI at `swapi_base`.
 pub async fn app_with_swapi(swapi_base: &str) -> TestApp {
-    let db_name = shared_mongo().fresh_db("swfav");
-    let url = mongo_url(&db_name);
-    app_with_env(
-        &[
-            ("MONGODB_URL", url.as_str()),
-            ("SWAPI_BASE_URL", swapi_base),
-            ("SWAPI_TIMEOUT_MS", "2000"),
-        ],
-        &db_name,
-    )
-    .await
+    let db = shared_mongo().fresh_db(Favorites::COLLECTION);
+    spawn_app_with_env::<Favorites>(swapi_env(&db, swapi_base), &db).await
 }
 
 /// The favorites app on a fresh database; SWAPI is a closed port (not used).
 pub async fn app() -> TestApp {
-    app_with_swapi(&format!("http://127.0.0.1:{}/api", closed_port())).await
+    spawn_app::<Favorites>().await
 }
 
+/// The favorites app configured from exactly `pairs`; `db_name` is the database it uses.
 pub async fn app_with_env(pairs: &[(&str, &str)], db_name: &str) -> TestApp {
-    let config =
-        favorites::Config::from_env(&Env::from_pairs(pairs.iter().copied())).expect("config");
-    let db = config.mongo.connect_db().await.expect("client");
-    assert_eq!(db.database().name(), db_name);
-    let swapi = favorites::swapi::Swapi::new(&config.swapi).expect("swapi client");
-    TestApp {
-        api: RouterClient::new(favorites::app(db, swapi)),
-        inspect: shared_mongo().client().database(db_name),
-    }
+    spawn_app_with_env::<Favorites>(pairs.iter().copied(), db_name).await
 }
 
-impl std::ops::Deref for TestApp {
-    type Target = RouterClient;
-    fn deref(&self) -> &RouterClient {
-        &self.api
-    }
-}
-
-impl TestApp {
-    /// The documents in `favorites`, as stored.
-    pub async fn stored(&self) -> Vec<Document> {
-        stored(&self.inspect).await
-    }
-}
-
+/// The documents in `favorites` of `db`, as stored.
 pub async fn stored(db: &mongodb::Database) -> Vec<Document> {
-    use futures_util::TryStreamExt;
-    db.collection::<Document>("favorites")
-        .find(doc! {})
-        .sort(doc! { "_id": 1 })
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap()
+    test_support::mongo::stored(db, Favorites::COLLECTION).await
 }
 
 pub fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
