@@ -6,11 +6,15 @@
 #   goals-favorites   docker/Dockerfile --target favorites    (Star Wars favorites, port 3000)
 #   goals-swapi       docker/Dockerfile --target swapi        (offline SWAPI stand-in, port 8000)
 #   goals-frontend    docker/Dockerfile --target frontend     (the Leptos web app, port 3000; exercises 11, 12)
+#   course-mongosh    exercises/mongosh/Dockerfile (mongosh 2.x from npm; exercise 11's throwaway client
+#                     where the mongo:8 image cannot be pulled: built by `all` only when the checks
+#                     will use it, see mongosh_image in exercises/lib.sh)
 # The tags are the ones `docker compose build` gives the services (project name `goals`), and
 # the build arguments are the compose defaults, so both share one build cache.
 #   exercises/build-images.sh              build what is missing or out of date
 #   exercises/build-images.sh toolbox      just the toolbox (the only one some steps need)
 #   exercises/build-images.sh frontend     just the frontend (a few minutes cold: it compiles to wasm)
+#   exercises/build-images.sh mongosh      just the mongosh client (a few minutes cold: npm)
 # Environment: EX_BUILD_QUIET=0 shows the build output (default: quiet, one line per image).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,11 +45,16 @@ want=("${@:-all}")
 for w in "${want[@]}"; do
   case $w in
     toolbox) build course-toolbox exercises/toolbox ;;
+    mongosh) build course-mongosh exercises/mongosh ;;
     backend|favorites|swapi|frontend) build "goals-$w" -f docker/Dockerfile --target "$w" . ;;
     all)
       build course-toolbox exercises/toolbox
-      for t in backend favorites swapi frontend; do build "goals-$t" -f docker/Dockerfile --target "$t" .; done ;;
-    *) echo "usage: $0 [toolbox|backend|favorites|swapi|frontend|all]..." >&2; exit 2 ;;
+      for t in backend favorites swapi frontend; do build "goals-$t" -f docker/Dockerfile --target "$t" .; done
+      # the mongosh client, when the checks use it (MONGO_IMAGE is the CI stand-in)
+      if [ "$(bash -c '. "$1" && mongosh_image' _ "$ROOT/exercises/lib.sh")" = course-mongosh ]; then
+        build course-mongosh exercises/mongosh
+      fi ;;
+    *) echo "usage: $0 [toolbox|backend|favorites|swapi|frontend|mongosh|all]..." >&2; exit 2 ;;
   esac
 done
 echo "[build-images] done in $(elapsed "$t_all")"

@@ -407,3 +407,15 @@ wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
   echo "    $got ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
   [ "$got" = "$want" ] && RC=0 || RC=1
 }
+
+# mongosh_image: the image whose `mongosh` the checks run as a throwaway client (exercise 11).
+# MONGOSH_IMAGE when set; else course-mongosh (exercises/mongosh/, built by build-images.sh)
+# when MONGO_IMAGE is the CI stand-in, whose mongosh only answers the healthcheck's ping; else
+# MONGO_IMAGE itself (the official mongo:8 image ships mongosh).
+mongosh_image() {
+  if [ -n "${MONGOSH_IMAGE:-}" ]; then echo "$MONGOSH_IMAGE"; return; fi
+  case $MONGO_IMAGE in
+    goals-ci-secantusdb:*) echo course-mongosh ;;
+    *) echo "$MONGO_IMAGE" ;;
+  esac
+}

@@ -54,11 +54,6 @@ const SHOWN_ONLY: &[(&str, &str, &str)] = &[
         "the check removes its networks through its cleanup tracker",
     ),
     (
-        "06-running-containers",
-        "docker rm",
-        "the check removes its containers through its cleanup tracker",
-    ),
-    (
         "07-images-and-layers",
         "docker rmi",
         "the check removes its images through its cleanup tracker",

@@ -12,6 +12,14 @@
 ex_begin 11 "the goals app by hand, then with Docker Compose"
 FRONTEND_IMAGE=${FRONTEND_IMAGE:-goals-frontend}
 need_image "$MONGO_IMAGE" "$BACKEND_IMAGE" "$FRONTEND_IMAGE" "$FAVORITES_IMAGE"
+# the throwaway mongosh client: mongo:8 itself, or where that is the CI stand-in (its mongosh
+# only answers healthchecks) course-mongosh, built here when missing
+MONGOSH=$(mongosh_image)
+if [ "$MONGOSH" = course-mongosh ] && ! docker image inspect "$MONGOSH" >/dev/null 2>&1; then
+  echo "  building course-mongosh (exercises/build-images.sh mongosh: a few minutes cold)"
+  bash "$EX_ROOT/exercises/build-images.sh" mongosh || fatal "could not build course-mongosh"
+fi
+need_image "$MONGOSH"
 cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT"
 
 NET=$(ex_name goals-net)
@@ -73,6 +81,22 @@ run docker volume create "${EX_LABEL_ARGS[@]}" "$DATA"
 track volume "$DATA"
 start_mongo "$DATA" "$PASSWORD"
 say "no -p: only containers on $NET reach the database, by the name mongodb"
+say "a throwaway client on the same network: mongosh in a --rm container (image $MONGOSH)"
+# a --rm mongosh container on the network, logging in as root/$PASSWORD (more arguments follow)
+MONGOSH_RUN=(docker run --rm --name "$(ex_name mongosh)" --network "$NET" "${EX_LABEL_ARGS[@]}" "$MONGOSH" mongosh --host mongodb -u root -p "$PASSWORD")
+# until the database accepts the login (on an empty volume it creates the root user first)
+deadline=$(( $(date +%s) + MONGO_WAIT ))
+until timeout 30 "${MONGOSH_RUN[@]}" --authenticationDatabase admin course-goals --eval 1 >/dev/null 2>&1; do
+  [ "$(date +%s)" -ge "$deadline" ] && break
+  sleep 1
+done
+run "${MONGOSH_RUN[@]}" --authenticationDatabase admin course-goals --eval 'db.getName()'
+check_rc 0 "mongosh logs in as root, against the admin database (--authenticationDatabase admin)"
+check_out_match '^course-goals$' "db.getName(): the database named on the command line"
+run "${MONGOSH_RUN[@]}" course-goals --eval 'db.getName()'
+expect "the root user lives in admin: without --authenticationDatabase mongosh looks for it in course-goals"
+check_rc nonzero "without --authenticationDatabase admin the login fails"
+check_out_match '[Aa]uthentication failed' "with MongoDB's error: Authentication failed"
 
 step "by hand 2/4: the backend: env, a logs volume, a read-only bind mount, a published port"
 run cat "$SECRET_ENV"

@@ -140,6 +140,46 @@ run ansible-playbook -i inventory playbook.yml --check --diff -e "@$VARS"
 show_tail 4
 check_eq "$(recap changed)" 0 "and a dry run now has nothing to do"
 
+step "change the description (another backend port), apply: only what changed is recreated"
+# id_of SERVICE LISTING: the container id of SERVICE in a "SERVICE ID" listing (compose ps)
+id_of() { awk -v s="$1" '$1 == s {print $2}' <<<"$2"; }
+run "${CURL[@]}" -X POST -H 'Content-Type: application/json' -d '{"text":"ex-12 kept across the change"}' "http://localhost:$BACKEND_PORT/goals"
+check_http 201 "a goal to find again after the change"
+run docker compose -p "$PROJECT" ps --format '{{.Service}} {{.ID}}'
+BEFORE=$OUT
+check_eq "$(grep -cE '^[a-z]+ [0-9a-f]{12,64}$' <<<"$BEFORE")" 4 "the four services and their containers' ids"
+NEW_BACKEND_PORT=$(free_port)
+# -e replaces goals_compose_env as a whole: the check's other settings go along unchanged
+CHANGE="{\"goals_compose_env\": {\"BACKEND_PORT\": \"$NEW_BACKEND_PORT\", \"FAVORITES_PORT\": \"$FAVORITES_PORT\", \"FRONTEND_PORT\": \"$FRONTEND_PORT\", \"MONGO_IMAGE\": \"$MONGO_IMAGE\"}}"
+say "-e replaces the whole goals_compose_env: the page's {\"BACKEND_PORT\": \"8080\"}, plus this run's other settings"
+run ansible-playbook -i inventory playbook.yml --check --diff -e "@$VARS" -e "$CHANGE"
+show_tail 4
+check_rc 0 "the dry run of the change succeeds"
+check_out_match "^\+ +published: \"$NEW_BACKEND_PORT\"" "--diff shows the backend's new published port"
+check_out_match "^\+ +BACKEND_PUBLIC_URL: http://localhost:$NEW_BACKEND_PORT" "and the frontend's new BACKEND_PUBLIC_URL"
+say "-v: ansible shows compose's own output, one line per container"
+run ansible-playbook -i inventory playbook.yml -v -e "@$VARS" -e "$CHANGE"
+show_tail 4
+check_rc 0 "the change is applied"
+check_ne "$(recap changed)" 0 "it counts as a change"
+check_out_contains "Container $PROJECT-backend-1  Recreated" "compose recreated the backend (its port changed)"
+check_out_contains "Container $PROJECT-frontend-1  Recreated" "and the frontend (its BACKEND_PUBLIC_URL changed)"
+check_out_contains "Container $PROJECT-mongodb-1  Running" "mongodb: left running"
+check_out_lacks "Container $PROJECT-mongodb-1  Recreate" "not recreated"
+check_out_contains "Container $PROJECT-favorites-1  Running" "favorites: left running"
+check_out_lacks "Container $PROJECT-favorites-1  Recreate" "not recreated"
+run docker compose -p "$PROJECT" ps --format '{{.Service}} {{.ID}}'
+AFTER=$OUT
+check_eq "$(grep -cE '^[a-z]+ [0-9a-f]{12,64}$' <<<"$AFTER")" 4 "four services again"
+check_ne "$(id_of backend "$AFTER")" "$(id_of backend "$BEFORE")" "backend: a new container"
+check_ne "$(id_of frontend "$AFTER")" "$(id_of frontend "$BEFORE")" "frontend: a new container"
+check_eq "$(id_of mongodb "$AFTER")" "$(id_of mongodb "$BEFORE")" "mongodb: the same container, kept running"
+check_eq "$(id_of favorites "$AFTER")" "$(id_of favorites "$BEFORE")" "favorites: the same container, kept running"
+run "${CURL[@]}" "http://localhost:$NEW_BACKEND_PORT/goals"
+check_out_contains '"text":"ex-12 kept across the change"' "on the new port the goal is still there: the data volume was kept"
+run "${CURL[@]}" "http://localhost:$BACKEND_PORT/goals"
+check_http 000 "the old port answers no more"
+
 step "goals_state=absent: tear it down (with the volumes)"
 run ansible-playbook -i inventory playbook.yml -e "@$VARS" -e goals_state=absent -e goals_remove_volumes=true
 show_tail 4
@@ -150,3 +190,33 @@ check_true "the recorded configuration is gone" -- test ! -e "$EX_TMP/state/$PRO
 run ansible-playbook -i inventory playbook.yml -e "@$VARS" -e goals_state=absent -e goals_remove_volumes=true
 show_tail 4
 check_eq "$(recap changed)" 0 "tearing down what is not there changes nothing"
+
+step "the notes' compose file: version: is obsolete, container_name: blocks --scale"
+cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT"
+NOTES_PROJECT=$(ex_name notes)
+APP1=$(ex_name app1)
+# the notes' file with this run's container name (app1 could be a container of yours)
+NOTES_FILE=$EX_TMP/compose.notes.yml
+TODAY_FILE=$EX_TMP/compose.today.yml
+sed "s/container_name: app1\$/container_name: $APP1/" exercises/multi-container/compose.notes.yml >"$NOTES_FILE"
+track cmd docker compose -p "$NOTES_PROJECT" -f "$NOTES_FILE" down --timeout 2
+run grep -v '^#' "$NOTES_FILE"
+run docker compose -p "$NOTES_PROJECT" -f "$NOTES_FILE" up -d
+check_rc 0 "the notes' file still runs"
+check_out_contains 'the attribute `version` is obsolete, it will be ignored' "compose warns that version: is obsolete"
+run docker ps --filter "label=com.docker.compose.project=$NOTES_PROJECT" --format '{{.Names}}'
+check_eq "$OUT" "$APP1" "container_name: the container is $APP1 (not $NOTES_PROJECT-app1-1)"
+run docker compose -p "$NOTES_PROJECT" -f "$NOTES_FILE" up -d --scale app1=2
+expect "an error: two containers cannot have the one fixed name"
+check_rc nonzero "--scale app1=2 fails"
+check_out_contains "is using the custom container name \"$APP1\"" "compose names the cause"
+check_out_contains "Remove the custom name to scale the service" "and the fix"
+run bash -c "grep -v -E '^version:|^ +container_name:' $NOTES_FILE > $TODAY_FILE"
+check_rc 0 "today's form: the same file without the two lines"
+run docker compose -p "$NOTES_PROJECT" -f "$TODAY_FILE" up -d --scale app1=2
+check_rc 0 "without container_name, --scale app1=2 works"
+check_out_lacks "obsolete" "and without version: there is no warning"
+run docker ps --filter "label=com.docker.compose.project=$NOTES_PROJECT" --format '{{.Names}}'
+check_eq "$(sort <<<"$OUT" | tr '\n' ' ')" "$NOTES_PROJECT-app1-1 $NOTES_PROJECT-app1-2 " "two copies, named by compose: project-service-number"
+run docker compose -p "$NOTES_PROJECT" -f "$TODAY_FILE" down --timeout 2
+check_rc 0 "docker compose down"

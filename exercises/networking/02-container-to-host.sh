@@ -5,7 +5,7 @@
 # the course's local mongod.
 . "$(dirname "$0")/../lib.sh"
 ex_begin 02 "case 2, container -> host: favorites uses a MongoDB on the host"
-need_image "$FAVORITES_IMAGE" "$TOOLBOX_IMAGE"
+need_image "$FAVORITES_IMAGE" "$TOOLBOX_IMAGE" "$MONGO_IMAGE"
 FAV=$(ex_name favorites)
 FAV_NO_HOST=$(ex_name favorites-no-add-host)
 ADD_HOST=(--add-host host.docker.internal:host-gateway)
@@ -91,3 +91,35 @@ check_rc 0 "from the host itself it answers on 127.0.0.1:$LOCAL_ONLY_PORT"
 run docker run --rm "${ADD_HOST[@]}" "$TOOLBOX_IMAGE" nc -zv -w 3 host.docker.internal "$LOCAL_ONLY_PORT"
 expect "refused: host.docker.internal is $HOST_GW, and nothing listens on that address at port $LOCAL_ONLY_PORT"
 check_rc nonzero "a container cannot reach a server bound to 127.0.0.1"
+
+step "the other way round: MongoDB in a container, published with -p, the backend on the host"
+MDB=$(ex_name mongodb)
+MDB_PORT=$(free_port)
+BE_HOST_PORT=$(free_port)
+BACKEND_BIN=$EX_ROOT/target/debug/backend
+[ -x "$BACKEND_BIN" ] || fatal "the backend's host binary $BACKEND_BIN is missing: build it with 'cargo build -p backend' (scripts/test.sh build does)"
+say "the page publishes 27017:27017; the check publishes a free host port ($MDB_PORT) instead"
+run docker run --name "$MDB" --rm -d "${EX_LABEL_ARGS[@]}" -p "$MDB_PORT:27017" "$MONGO_IMAGE"
+track container "$MDB"
+check_rc 0 "MongoDB runs in a container (no users, as in the course)"
+run docker port "$MDB"
+check_out_contains "27017/tcp -> 0.0.0.0:$MDB_PORT" "docker port: the container's 27017 is published on the host's port $MDB_PORT"
+wait_port 127.0.0.1 "$MDB_PORT" "$EX_WAIT"
+RC=$?; OUT=
+check_rc 0 "the published port accepts connections on the host"
+say "cargo run -p backend builds and starts this binary; the check starts the one the build made"
+mkdir -p "$EX_TMP/backend-logs"
+run_bg "$EX_TMP/backend.log" env PORT="$BE_HOST_PORT" LOG_DIR="$EX_TMP/backend-logs" \
+  MONGODB_HOST=localhost MONGODB_PORT="$MDB_PORT" "$BACKEND_BIN"
+track pid "$BG_PID"
+wait_http "http://localhost:$BE_HOST_PORT/readyz" 200 ""
+check_rc 0 "the backend on the host is ready: it reached the database at localhost:$MDB_PORT"
+[ "$RC" = 0 ] || { OUT=$(tail -5 "$EX_TMP/backend.log"); _print_output; }
+run "${CURL[@]}" -H 'Content-Type: application/json' -d '{"text":"Learn Docker"}' "http://localhost:$BE_HOST_PORT/goals"
+check_http 201 "POST /goals: a goal saved"
+run "${CURL[@]}" "http://localhost:$BE_HOST_PORT/goals"
+check_out_contains '"text":"Learn Docker"' "GET /goals lists it"
+say "mongosh equivalent: mongosh --port $MDB_PORT course-goals --eval 'db.goals.find()'"
+run "$VENV/bin/python" -c "from pymongo import MongoClient
+for d in MongoClient('127.0.0.1', $MDB_PORT, directConnection=True)['course-goals'].goals.find({}, {'_id': 0}): print(d)"
+check_out_contains "'text': 'Learn Docker'" "the goal is stored in the container's database, reached through the published port"

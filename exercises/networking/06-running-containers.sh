@@ -152,3 +152,60 @@ run bash -o pipefail -c "script -qec 'docker exec -it $BE sh' /dev/null </dev/nu
 expect "no shell in the service images (distroless): docker exec -it into the toolbox instead"
 check_rc nonzero "docker exec -it $BE sh fails"
 check_out_contains "executable file not found" "there is no sh in the image"
+
+step "a name is taken until its container is removed: docker rm first"
+BOX=$(ex_name box)
+run docker run -d --name "$BOX" "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE"
+track container "$BOX"
+check_rc 0 "a container named $BOX starts"
+run docker stop "$BOX"
+check_rc 0 "stopped, not removed (no --rm)"
+run docker run -d --name "$BOX" "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE"
+expect "a conflict: the stopped container still holds the name"
+check_rc 125 "a second container with the same name is refused (docker's own error: 125)"
+check_out_match "The container name \"/$BOX\" is already in use by container \"[0-9a-f]{64}\"" "the error says which container holds the name"
+run docker rm "$BOX"
+check_rc 0 "docker rm removes the stopped container"
+run docker run -d --name "$BOX" "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE"
+check_rc 0 "now the name is free: the same command works"
+
+step "stop and remove many containers, but only yours: a label filter, docker compose down"
+BYSTANDER=$(ex_name bystander)
+GROUP=group=$(ex_name boxes)
+BOXES=$(ex_name boxes)
+BOXES_FILE=$EX_ROOT/exercises/networking/compose.boxes.yml
+say "the bystander stands for a container of another project: it carries no group label"
+run docker run -d --name "$BYSTANDER" "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE"
+track container "$BYSTANDER"
+check_rc 0 "the bystander runs"
+BYSTANDER_ID=$(inspect '{{.Id}}' "$BYSTANDER")
+run_quiet docker ps -a -q
+check_out_contains "${BYSTANDER_ID:0:12}" "docker ps -a -q lists every container on the machine ($(grep -c . <<<"$OUT") here), the bystander too: the notes' docker stop \$(docker ps -a -q) would stop it"
+for n in 1 2; do
+  run docker run -d --name "$(ex_name "box-$n")" "${EX_LABEL_ARGS[@]}" --label "$GROUP" "$TOOLBOX_IMAGE"
+  track container "$(ex_name "box-$n")"
+done
+run docker ps -q --filter "label=$GROUP"
+check_eq "$(grep -c . <<<"$OUT")" 2 "the label filter lists our two boxes"
+check_out_lacks "${BYSTANDER_ID:0:12}" "and not the bystander"
+run bash -c "docker stop \$(docker ps -q --filter label=$GROUP)"
+check_rc 0 "docker stop \$(docker ps -q --filter label=...) stops the two"
+run bash -c "docker rm \$(docker ps -a -q --filter label=$GROUP)"
+check_rc 0 "docker rm \$(docker ps -a -q --filter label=...) removes them"
+run docker ps -a -q --filter "label=$GROUP"
+check_eq "$OUT" "" "no container with the label is left"
+run docker ps --filter "name=^$BYSTANDER\$" --format '{{.Names}} {{.Status}}'
+check_out_match "^$BYSTANDER Up " "the bystander still runs"
+say "a compose project: compose labels its containers and down removes exactly those"
+track cmd docker compose -p "$BOXES" -f "$BOXES_FILE" down --timeout 2
+run docker compose -p "$BOXES" -f "$BOXES_FILE" up -d
+check_rc 0 "docker compose up -d: the project's two containers"
+run docker ps -q --filter "label=com.docker.compose.project=$BOXES"
+check_eq "$(grep -c . <<<"$OUT")" 2 "two containers carry the project's label"
+run docker compose -p "$BOXES" -f "$BOXES_FILE" down
+check_rc 0 "docker compose down"
+check_out_contains "Network ${BOXES}_default  Removed" "its network went too"
+run docker ps -a -q --filter "label=com.docker.compose.project=$BOXES"
+check_eq "$OUT" "" "no container of the project is left"
+run docker ps --filter "name=^$BYSTANDER\$" --format '{{.Names}} {{.Status}}'
+check_out_match "^$BYSTANDER Up " "the bystander still runs"
