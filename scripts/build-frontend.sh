@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Builds the Leptos frontend with plain cargo (no cargo-leptos):
+# Builds the Leptos frontend with plain cargo (no cargo-leptos). The one definition of the
+# site's build: the host build (test command, scripts/dev-local.sh), the image
+# (docker/Dockerfile's build-frontend-site stage) and the dev stack (docker-compose.dev.yml)
+# all run this script.
 #   1. the server binary            cargo build -p frontend --features ssr
 #   2. the browser lib (wasm32)     cargo build -p frontend --lib --target wasm32-unknown-unknown --features hydrate
 #   3. wasm-bindgen --target web    into the site's pkg/ (frontend.js + frontend.wasm)
 #   4. CSS and public files         pkg/frontend.css, favicon.svg; .gz copies for precompressed serving
 #
-#   scripts/build-frontend.sh [--release] [--no-install]
+#   scripts/build-frontend.sh [--release | --profile dev|release] [--site-only] [--locked] [--no-install]
+#   scripts/build-frontend.sh --wasm-bindgen-version     print the version Cargo.lock needs, and exit
 #
+# --site-only skips step 1 (the image builds the server in a stage of its own, side by side);
+# --locked is cargo's (Cargo.lock must not change).
 # Output, beside the server binary (the server's default LEPTOS_SITE_ROOT is site/ next to it):
 #   target/debug/frontend     target/debug/site/{favicon.svg, pkg/frontend.{js,wasm,css}}
 #   target/release/frontend   target/release/site/...                           (--release)
 # target/ is CARGO_TARGET_DIR when set (the dev stack's named volume: nothing is written into
 # the checkout). FRONTEND_GZIP=0 skips the .gz copies (the dev stack: a rebuild is served sooner).
+# FRONTEND_WASM_TARGET_DIR: a target dir of its own for the wasm, built side by side with the
+# server (the dev stack; on the host one target dir builds one after the other).
 #
 # Tools: the wasm32-unknown-unknown target (rustup, ~3 s) and wasm-bindgen-cli at EXACTLY the
 # wasm-bindgen version in Cargo.lock (cargo install, ~4-6 min, once). Both are installed when
@@ -19,31 +27,50 @@
 # version is an error: the glue it writes would not match the wasm.
 set -euo pipefail
 
-PROFILE=debug
+PROFILE=dev
 INSTALL=1
-for arg in "$@"; do
-  case "$arg" in
+SERVER=1
+PRINT_VERSION=0
+CARGO_FLAGS=()
+usage() { echo "usage: $0 [--release | --profile dev|release] [--site-only] [--locked] [--no-install] | --wasm-bindgen-version" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
     --release) PROFILE=release ;;
+    --profile) [ $# -ge 2 ] || usage; PROFILE=$2; shift ;;
+    --site-only) SERVER=0 ;;
+    --locked) CARGO_FLAGS+=(--locked) ;;
     --no-install) INSTALL=0 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--release] [--no-install]" >&2; exit 2 ;;
+    --wasm-bindgen-version) PRINT_VERSION=1 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) usage ;;
   esac
+  shift
 done
+case "$PROFILE" in
+  dev) PROFILE_DIR=debug ;;
+  release) PROFILE_DIR=release ;;
+  *) echo "[build-frontend] error: --profile is dev or release, not '$PROFILE'" >&2; exit 2 ;;
+esac
+CARGO_FLAGS+=(--profile "$PROFILE")
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 CARGO=${CARGO:-cargo}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 NAME=frontend
-SITE=$TARGET_DIR/$PROFILE/site
-PROFILE_FLAG=()
-[ "$PROFILE" = release ] && PROFILE_FLAG=(--release)
+SITE=$TARGET_DIR/$PROFILE_DIR/site
 
 say() { echo "[build-frontend] $*" >&2; }
 die() { echo "[build-frontend] error: $*" >&2; exit 1; }
 T_ALL=$(date +%s.%N)
 step_start() { STEP="$1"; T0=$(date +%s.%N); say "$STEP ..."; }
 step_end() { say "$STEP: done in $(awk -v a="$T0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f s", b-a}')"; }
+
+LOCK_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$LOCK_VERSION" ] || die "no wasm-bindgen in Cargo.lock"
+PIN=$(sed -n 's/^wasm-bindgen = "=\([^"]*\)".*/\1/p' frontend/Cargo.toml)
+[ "$PIN" = "$LOCK_VERSION" ] || die "frontend/Cargo.toml pins wasm-bindgen \"=$PIN\" but Cargo.lock has $LOCK_VERSION: make them agree"
+if [ "$PRINT_VERSION" = 1 ]; then echo "$LOCK_VERSION"; exit 0; fi
 
 # --- tools --------------------------------------------------------------------------
 step_start "wasm32-unknown-unknown target"
@@ -54,10 +81,6 @@ fi
 step_end
 
 step_start "wasm-bindgen-cli"
-LOCK_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-[ -n "$LOCK_VERSION" ] || die "no wasm-bindgen in Cargo.lock"
-PIN=$(sed -n 's/^wasm-bindgen = "=\([^"]*\)".*/\1/p' frontend/Cargo.toml)
-[ "$PIN" = "$LOCK_VERSION" ] || die "frontend/Cargo.toml pins wasm-bindgen \"=$PIN\" but Cargo.lock has $LOCK_VERSION: make them agree"
 WASM_BINDGEN=${WASM_BINDGEN:-$(command -v wasm-bindgen || echo "$HOME/.cargo/bin/wasm-bindgen")}
 installed_version() { "$WASM_BINDGEN" --version 2>/dev/null | awk '{print $2}'; }
 if [ ! -x "$WASM_BINDGEN" ]; then
@@ -73,20 +96,38 @@ say "using $WASM_BINDGEN $HAVE"
 step_end
 
 # --- builds -------------------------------------------------------------------------
-step_start "server binary (ssr, $PROFILE)"
-"$CARGO" build -p frontend --bin "$NAME" --features ssr "${PROFILE_FLAG[@]}"
-step_end
-
-step_start "browser lib (hydrate, wasm32, $PROFILE)"
 WASM_CONFIG=()
 # The workspace's release profile strips everything, which also drops the wasm's
 # target_features section that wasm-bindgen reads to know which wasm features the code
 # uses. For this one crate (a relink, not a rebuild of the dependencies) strip debug info only.
 [ "$PROFILE" = release ] && WASM_CONFIG=(--config 'profile.release.package.frontend.strip="debuginfo"')
-"$CARGO" build -p frontend --lib --target wasm32-unknown-unknown --features hydrate "${PROFILE_FLAG[@]}" "${WASM_CONFIG[@]}"
-step_end
+# FRONTEND_WASM_TARGET_DIR (the dev stack): the wasm builds in a target dir of its own, so
+# cargo's lock lets it build side by side with the server binary instead of after it.
+WASM_TARGET_DIR=${FRONTEND_WASM_TARGET_DIR:-$TARGET_DIR}
+build_server() { "$CARGO" build -p frontend --bin "$NAME" --features ssr "${CARGO_FLAGS[@]}"; }
+build_wasm() {
+  CARGO_TARGET_DIR=$WASM_TARGET_DIR "$CARGO" build -p frontend --lib --target wasm32-unknown-unknown \
+    --features hydrate "${CARGO_FLAGS[@]}" ${WASM_CONFIG[@]+"${WASM_CONFIG[@]}"}
+}
+if [ "$SERVER" = 1 ] && [ "$WASM_TARGET_DIR" != "$TARGET_DIR" ]; then
+  step_start "server binary (ssr) and browser lib (hydrate, wasm32), side by side, $PROFILE"
+  build_server & SERVER_PID=$!
+  WASM_OK=0; build_wasm || WASM_OK=$?
+  wait "$SERVER_PID" || die "the server binary did not build"
+  [ "$WASM_OK" = 0 ] || die "the browser lib did not build"
+  step_end
+else
+  if [ "$SERVER" = 1 ]; then
+    step_start "server binary (ssr, $PROFILE)"
+    build_server
+    step_end
+  fi
+  step_start "browser lib (hydrate, wasm32, $PROFILE)"
+  build_wasm
+  step_end
+fi
 
-WASM_IN=$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/$NAME.wasm
+WASM_IN=$WASM_TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/$NAME.wasm
 [ -f "$WASM_IN" ] || die "$WASM_IN was not built"
 NEW=$SITE.new
 rm -rf "$NEW"; mkdir -p "$NEW/pkg"
@@ -111,5 +152,5 @@ step_end
 
 size() { du -h "$1" | cut -f1; }
 say "site: $SITE (wasm $(size "$SITE/pkg/$NAME.wasm")$([ "$GZIP_COPIES" = 0 ] || echo ", gzip $(size "$SITE/pkg/$NAME.wasm.gz")"); js $(size "$SITE/pkg/$NAME.js"))"
-say "server: $TARGET_DIR/$PROFILE/$NAME (serves $SITE by default; LEPTOS_SITE_ROOT overrides)"
+[ "$SERVER" = 0 ] || say "server: $TARGET_DIR/$PROFILE_DIR/$NAME (serves $SITE by default; LEPTOS_SITE_ROOT overrides)"
 say "total: $(awk -v a="$T_ALL" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f s", b-a}')"
