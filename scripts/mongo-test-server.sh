@@ -6,6 +6,12 @@
 #   scripts/mongo-test-server.sh stop     stop the shared instance
 #   scripts/mongo-test-server.sh status   exit 0 when it answers
 #   scripts/mongo-test-server.sh env      print the state file (host, port, user, password)
+#   scripts/mongo-test-server.sh version  print the SecantusDB version the project pins (the one
+#                                         place it is written; the CI image is built with it)
+#   scripts/mongo-test-server.sh serve DIR PORT [--no-auth]
+#                                         run a server in the foreground on DIR (a copy of the
+#                                         template data: the root user) and 127.0.0.1:PORT; the
+#                                         tests' own instances are started this way
 #
 # Where things go (override by env):
 #   GOALS_CACHE      ~/.cache/goals-stack      venv + an authenticated template data dir (kept)
@@ -60,8 +66,7 @@ make_template() {
   local password port pid
   password="t@st:/%$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  "$BIN" --host "$HOST" --port "$port" --storage-path "$TEMPLATE/data" --standalone --log-level WARNING \
-    >"$TEMPLATE/init.log" 2>&1 9>&- &
+  serve "$TEMPLATE/data" "$port" --no-auth >"$TEMPLATE/init.log" 2>&1 9>&- &
   pid=$!
   wait_port "$HOST" "$port" 30 || { cat "$TEMPLATE/init.log" >&2; die "template server did not start"; }
   ROOT_PASSWORD="$password" "$PY" - "$HOST" "$port" <<'PY'
@@ -75,10 +80,18 @@ PY
   ( umask 077; printf '%s' "$password" > "$TEMPLATE/credentials" )
 }
 
+# The one definition of how a server runs: bound to loopback, standalone (drivers must not
+# follow a replica-set address), authentication on unless --no-auth. Replaces this shell.
+serve() { # DIR PORT [--no-auth]
+  local auth=(--auth)
+  [ "${3:-}" = --no-auth ] && auth=()
+  exec "$BIN" --host "$HOST" --port "$2" --storage-path "$1" --standalone "${auth[@]}" --log-level WARNING
+}
+
 write_env() {
   ( umask 077
     { echo "MONGO_TEST_HOST=$HOST"; echo "MONGO_TEST_PORT=$PORT"; echo "MONGO_TEST_USERNAME=root"
-      echo "MONGO_TEST_PASSWORD=$(cat "$TEMPLATE/credentials")"; echo "MONGO_TEST_BIN=$BIN"
+      echo "MONGO_TEST_PASSWORD=$(cat "$TEMPLATE/credentials")"
       echo "MONGO_TEST_TEMPLATE=$TEMPLATE/data"; } > "$STATE/env.tmp"
     mv "$STATE/env.tmp" "$STATE/env" )
 }
@@ -94,9 +107,8 @@ start() {
   if port_open "$HOST" "$PORT"; then die "port $PORT is taken by another program: set MONGO_TEST_PORT"; fi
   rm -rf "$STATE/data"; cp -a "$TEMPLATE/data" "$STATE/data"
   local t0=$SECONDS
-  nohup "$BIN" --host "$HOST" --port "$PORT" --storage-path "$STATE/data" --standalone --auth --log-level WARNING \
-    </dev/null >"$STATE/server.log" 2>&1 9>&- &
-  echo $! > "$STATE/pid"
+  (serve "$STATE/data" "$PORT" </dev/null >"$STATE/server.log" 2>&1 9>&- &
+   echo $! > "$STATE/pid")
   wait_port "$HOST" "$PORT" 30 || { tail -20 "$STATE/server.log" >&2; die "server did not open port $PORT"; }
   write_env
   say "started SecantusDB on $HOST:$PORT with --auth (pid $(cat "$STATE/pid"), $((SECONDS - t0)) s); state in $STATE/env"
@@ -118,5 +130,8 @@ case "${1:-start}" in
   status) running && { say "running on $HOST:$PORT"; exit 0; } || { say "not running"; exit 1; } ;;
   env) cat "$STATE/env" ;;
   install) install; make_template ;;
-  *) echo "usage: $0 [start|stop|status|env|install]" >&2; exit 2 ;;
+  version) echo "$SECANTUS_VERSION" ;;
+  serve) [ $# -ge 3 ] || { echo "usage: $0 serve DIR PORT [--no-auth]" >&2; exit 2; }
+         install >&2; serve "$2" "$3" "${4:-}" ;;
+  *) echo "usage: $0 [start|stop|status|env|install|version|serve DIR PORT [--no-auth]]" >&2; exit 2 ;;
 esac

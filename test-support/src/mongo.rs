@@ -18,7 +18,6 @@ pub struct SharedMongo {
     pub port: u16,
     pub username: String,
     pub password: String,
-    bin: PathBuf,
     template: PathBuf,
 }
 
@@ -58,7 +57,6 @@ pub fn shared_mongo() -> &'static SharedMongo {
             port: get("MONGO_TEST_PORT").parse().expect("port"),
             username: get("MONGO_TEST_USERNAME"),
             password: get("MONGO_TEST_PASSWORD"),
-            bin: get("MONGO_TEST_BIN").into(),
             template: get("MONGO_TEST_TEMPLATE").into(),
         }
     })
@@ -167,7 +165,6 @@ pub fn client_for(host: &str, port: u16, login: Option<(&str, &str)>) -> mongodb
 /// data (root user included). Stopped and removed on drop.
 pub struct MongoInstance {
     pub port: u16,
-    bin: PathBuf,
     dir: TempDir,
     child: Option<Child>,
 }
@@ -184,7 +181,6 @@ impl MongoInstance {
         assert!(status.success(), "copying the template data dir failed");
         let mut me = Self {
             port: free_port(),
-            bin: shared.bin.clone(),
             dir,
             child: None,
         };
@@ -196,22 +192,18 @@ impl MongoInstance {
     pub fn restart(&mut self) {
         assert!(self.child.is_none(), "already running");
         let log = std::fs::File::create(self.dir.path().join("server.log")).expect("log file");
-        let child = Command::new(&self.bin)
-            .args([
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &self.port.to_string(),
-                "--standalone",
-                "--auth",
-            ])
-            .args(["--log-level", "WARNING", "--storage-path"])
+        // the script's `serve` execs the server: this child is the server process
+        let script = workspace_root().join("scripts/mongo-test-server.sh");
+        let child = Command::new("bash")
+            .arg(&script)
+            .arg("serve")
             .arg(self.dir.path().join("data"))
+            .arg(self.port.to_string())
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.bin.display()));
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
