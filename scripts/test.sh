@@ -7,11 +7,13 @@
 #   test       cargo test --workspace: unit, API (real database), real processes, the
 #              browser test (headless Chromium against the real services)
 #   images     a Docker engine and the images (scripts/docker-prepare.sh)
-#   compose    the whole stack with docker compose (tests/compose/run.sh)
+#   compose    the whole stack with docker compose (cargo test -p e2e --test compose_stack)
 #   swarm      the stack file on a single-node Docker Swarm, from the compose phase's images
-#              (cargo test -p e2e --test swarm; the test phase leaves it to this phase)
-#   dev        hot reload in the development stack (tests/dev/run.sh)
+#              (cargo test -p e2e --test swarm)
+#   dev        hot reload in the development stack (cargo test -p e2e --test dev_stack)
 #   exercises  the course exercises, each checking itself (exercises/run.sh)
+# The Docker suites' tests are named compose_stack_*, swarm_stack_* and dev_stack_*: the test
+# phase leaves them to their phases.
 # Needs: cargo (the machine's toolchain), python3 (for the test server), and for the last
 # four phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
 # Usage: scripts/test.sh [PHASE...]   (default: all phases, in order)
@@ -64,8 +66,9 @@ p_build() {
 }
 
 p_test() {
-  # the Swarm deployment test needs the images of the compose phase: it runs in the swarm phase
-  cargo test --workspace --features frontend/ssr --no-fail-fast -- --skip swarm_stack_
+  # the suites that drive Docker run in their own phases (swarm needs the compose phase's images)
+  cargo test --workspace --features frontend/ssr --no-fail-fast -- \
+    --skip compose_stack_ --skip swarm_stack_ --skip dev_stack_
 }
 
 p_images() {
@@ -73,7 +76,7 @@ p_images() {
 }
 
 p_compose() {
-  bash tests/compose/run.sh
+  cargo test -p e2e --test compose_stack -- --nocapture compose_stack_
 }
 
 p_swarm() {
@@ -81,7 +84,7 @@ p_swarm() {
 }
 
 p_dev() {
-  bash tests/dev/run.sh
+  cargo test -p e2e --test dev_stack -- --nocapture dev_stack_
 }
 
 p_exercises() {

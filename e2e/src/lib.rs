@@ -1,5 +1,16 @@
 //! What the end-to-end checks of deployments share: rendering the Kubernetes manifests
-//! with `kubectl kustomize`, and reading them as JSON values.
+//! with `kubectl kustomize`, and reading them as JSON values; and the harness of the
+//! suites that drive a real Docker engine (`tests/compose_stack.rs`, `tests/dev_stack.rs`,
+//! `tests/swarm.rs`): the `docker` command line, a compose project handle that cleans up
+//! after itself, an HTTP client with typed asserts, waits with a limit, and a report of
+//! named phases and checks.
+
+pub mod compose;
+pub mod docker;
+pub mod http;
+pub mod lock;
+pub mod report;
+pub mod wait;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

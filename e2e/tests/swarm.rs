@@ -13,9 +13,12 @@
 //! It leaves nothing behind but what it found: the stack, its volume, network and secret,
 //! the client container, and the swarm itself when this engine was in none before.
 
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use e2e::docker::{docker, docker_ok as ok};
+use e2e::report::ensure;
+use e2e::wait::until;
 use e2e::workspace_root;
 use serde_json::Value;
 
@@ -24,24 +27,6 @@ const SECRET: &str = "goals-swarm-test-mongo-password";
 const CLIENT: &str = "goals-swarm-test-client";
 /// The client image's Python, with pymongo (the CI MongoDB stand-in's own).
 const CLIENT_PYTHON: &str = "/opt/secantus/bin/python";
-
-fn docker(args: &[&str]) -> Output {
-    Command::new("docker")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run docker: {e}"))
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = docker(args);
-    assert!(
-        out.status.success(),
-        "docker {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 fn say(what: &str) {
     eprintln!("[swarm] {what}");
@@ -97,34 +82,41 @@ impl Drop for Cleanup {
 /// is gone; the MongoDB root user lives in it, with the password of the run that made it.
 fn remove_volume() {
     let volume = format!("{STACK}_data");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while docker(&["volume", "inspect", &volume]).status.success() {
-        let _ = docker(&["volume", "rm", &volume]);
-        if Instant::now() > deadline {
-            say(&format!(
-                "could not remove the volume {volume}: remove it by hand"
-            ));
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(500));
+    let removed = until(
+        &format!("the volume {volume} is removed"),
+        Duration::from_secs(60),
+        Duration::from_millis(500),
+        || {
+            let _ = docker(&["volume", "rm", &volume]);
+            let there = docker(&["volume", "inspect", &volume]).status.success();
+            ensure(!there, || "still there".into())
+        },
+    );
+    if let Err(e) = removed {
+        say(&format!("{e}: remove it by hand"));
     }
 }
 
+/// Waits (up to 60 s) until the stack's network and task containers are gone.
 fn wait_gone() {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        let net = docker(&["network", "inspect", &format!("{STACK}_goals-net")]);
-        let tasks = docker(&[
-            "ps",
-            "-aq",
-            "--filter",
-            &format!("label=com.docker.stack.namespace={STACK}"),
-        ]);
-        if !net.status.success() && String::from_utf8_lossy(&tasks.stdout).trim().is_empty() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
+    let _ = until(
+        "the stack is gone",
+        Duration::from_secs(60),
+        Duration::from_millis(500),
+        || {
+            let net = docker(&["network", "inspect", &format!("{STACK}_goals-net")]);
+            let tasks = docker(&[
+                "ps",
+                "-aq",
+                "--filter",
+                &format!("label=com.docker.stack.namespace={STACK}"),
+            ]);
+            let left = String::from_utf8_lossy(&tasks.stdout).trim().to_owned();
+            ensure(!net.status.success() && left.is_empty(), || {
+                format!("network or tasks left: {left}")
+            })
+        },
+    );
 }
 
 fn deploy(file: &std::path::Path, env: &[(&str, &str)]) {
@@ -144,36 +136,40 @@ fn deploy(file: &std::path::Path, env: &[(&str, &str)]) {
 }
 
 /// Waits until every service of the stack runs all its replicas; returns how long it took.
+/// Panics with the pending services and `docker stack ps` after `within`.
 fn converge(within: Duration) -> Duration {
-    let t0 = Instant::now();
-    loop {
-        let list = ok(&[
-            "service",
-            "ls",
-            "--filter",
-            &format!("label=com.docker.stack.namespace={STACK}"),
-            "--format",
-            "{{.Name}} {{.Replicas}}",
-        ]);
-        let pending: Vec<&str> = list
-            .lines()
-            .filter(|l| {
-                let r = l.split_whitespace().nth(1).unwrap_or("0/1");
-                let (a, b) = r.split_once('/').unwrap_or(("0", "1"));
-                a != b.split_whitespace().next().unwrap_or(b)
+    let converged = until(
+        "every replica of the stack runs",
+        within,
+        Duration::from_secs(1),
+        || {
+            let list = ok(&[
+                "service",
+                "ls",
+                "--filter",
+                &format!("label=com.docker.stack.namespace={STACK}"),
+                "--format",
+                "{{.Name}} {{.Replicas}}",
+            ]);
+            let pending: Vec<&str> = list
+                .lines()
+                .filter(|l| {
+                    let r = l.split_whitespace().nth(1).unwrap_or("0/1");
+                    let (a, b) = r.split_once('/').unwrap_or(("0", "1"));
+                    a != b.split_whitespace().next().unwrap_or(b)
+                })
+                .collect();
+            ensure(!list.is_empty() && pending.is_empty(), || {
+                format!("pending: {pending:?}")
             })
-            .collect();
-        if !list.is_empty() && pending.is_empty() {
-            return t0.elapsed();
-        }
-        if t0.elapsed() > within {
+        },
+    );
+    match converged {
+        Ok(((), took)) => took,
+        Err(e) => {
             let ps = docker(&["stack", "ps", "--no-trunc", STACK]);
-            panic!(
-                "not converged within {within:?}: {pending:?}\n{}",
-                String::from_utf8_lossy(&ps.stdout)
-            );
+            panic!("{e}\n{}", String::from_utf8_lossy(&ps.stdout))
         }
-        std::thread::sleep(Duration::from_secs(1));
     }
 }
 
@@ -298,10 +294,7 @@ print(json.dumps(out))
 
 #[test]
 fn swarm_stack_deploys_scales_updates_and_keeps_data() {
-    assert!(
-        docker(&["info"]).status.success(),
-        "no Docker engine answers: run scripts/docker-prepare.sh (the swarm phase needs one)"
-    );
+    e2e::docker::require_engine("swarm_stack");
     let prefix = std::env::var("SWARM_IMAGE_PREFIX").unwrap_or_else(|_| "goals-e2e".into());
     for svc in ["backend", "favorites", "frontend", "swapi"] {
         let image = format!("{prefix}-{svc}:latest");

@@ -1,0 +1,571 @@
+//! The hot-reload development stack (docker-compose.dev.yml) end to end
+//! (`scripts/test.sh dev`):
+//!   1. copy the sources to a temporary directory (never the checkout itself);
+//!   2. bring backend + favorites up under cargo-watch (project `$DEV_PROJECT`, default
+//!      `goals-dev-e2e`);
+//!   3. change a handler's response text in the bind-mounted copy, poll until the new text
+//!      is served, and report the seconds from the save to the changed response; restore,
+//!      again;
+//!   4. bring the frontend up under cargo-watch (scripts/build-frontend.sh: server + wasm,
+//!      then the server, with LIVE_RELOAD=1); change a visible text of a page, poll until
+//!      the server-rendered HTML has it (save → served seconds) and the live-reload boot id
+//!      has changed; restore, again (`DEV_FRONTEND=0` leaves the frontend out;
+//!      `DEV_FRONTEND_LIMIT`, default 600, is the seconds a frontend rebuild may take);
+//!   5. check that the host's target/ (a marker file) and every other file of the copy are
+//!      untouched.
+//!
+//! Ports: `BACKEND_PORT` and `FAVORITES_PORT` when set, else free ports; the frontend on a
+//! free port. The database is the CI stand-in (`docker/ci/compose.ci.yml`) where no
+//! registry has the `mongo` image (`MONGO_OVERRIDE=none` uses the official one).
+//! Containers, networks and the database and logs volumes are removed at the end, even on
+//! failure; the `target` and `cargo-home` volumes stay as build caches (remove them with
+//! `docker volume rm goals-dev-e2e_target goals-dev-e2e_cargo-home`).
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use e2e::compose::{clip, env_port, Project};
+use e2e::docker::{health, require_compose};
+use e2e::http::Http;
+use e2e::report::{ensure, same, Report};
+use e2e::wait::{secs, until, Ticker, PROGRESS_EVERY};
+use e2e::workspace_root;
+use test_support::{free_port, unique_suffix, TempDir};
+
+/// The backend's answer to deleting a goal that does not exist, as its source has it.
+const NOT_FOUND: &str = "\"Goal not found.\"";
+/// The start of the page's lead text, as frontend/src/goals.rs has it.
+const LEAD: &str = "What do you want to learn in this course?";
+
+fn var_or(key: &str, default: &str) -> String {
+    std::env::var(key).unwrap_or_else(|_| default.to_owned())
+}
+
+/// Copies the tracked and the new (not ignored) files of the checkout at `root`, as they
+/// are in the working tree, to `to` (symbolic links as links; files deleted in the working
+/// tree are left out).
+fn copy_sources(root: &Path, to: &Path) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .output()
+        .expect("git ls-files");
+    assert!(
+        out.status.success(),
+        "git ls-files failed in {}",
+        root.display()
+    );
+    for rel in out.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let rel = Path::new(std::str::from_utf8(rel).expect("a UTF-8 path"));
+        let (src, dst) = (root.join(rel), to.join(rel));
+        let Ok(meta) = std::fs::symlink_metadata(&src) else {
+            continue;
+        };
+        std::fs::create_dir_all(dst.parent().unwrap()).expect("create a directory of the copy");
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&src).expect("read a link");
+            std::os::unix::fs::symlink(target, &dst).expect("copy a link");
+        } else if meta.is_file() {
+            std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
+        }
+    }
+}
+
+/// Every file below `dir` but its top-level `target/`, with a hash of its content (of its
+/// target for a link).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, u64> {
+    fn walk(dir: &Path, base: &Path, into: &mut BTreeMap<PathBuf, u64>) {
+        for entry in std::fs::read_dir(dir).expect("read a directory of the copy") {
+            let path = entry.expect("a directory entry").path();
+            let rel = path.strip_prefix(base).unwrap().to_owned();
+            let meta = std::fs::symlink_metadata(&path).expect("metadata");
+            if rel == Path::new("target") {
+                continue;
+            }
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            if meta.is_dir() {
+                walk(&path, base, into);
+                continue;
+            } else if meta.file_type().is_symlink() {
+                std::fs::read_link(&path).unwrap().hash(&mut h);
+            } else {
+                std::fs::read(&path).unwrap_or_default().hash(&mut h);
+            }
+            into.insert(rel, h.finish());
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(dir, dir, &mut files);
+    files
+}
+
+/// The files that differ between two snapshots (changed, new or gone), at most five.
+fn changed(before: &BTreeMap<PathBuf, u64>, after: &BTreeMap<PathBuf, u64>) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&PathBuf> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .take(5)
+        .map(|k| k.display().to_string())
+        .collect()
+}
+
+/// Whether cargo-watch's log says the command it ran failed (`Exit status: 1`…`9…`).
+fn run_failed(log: &str) -> bool {
+    log.match_indices("Exit status: ").any(|(i, m)| {
+        log[i + m.len()..]
+            .bytes()
+            .next()
+            .is_some_and(|b| (b'1'..=b'9').contains(&b))
+    })
+}
+
+/// Waits up to `limit` until `svc` is healthy under cargo-watch, printing the newest log
+/// line every 30 s (the first build compiles every dependency). A check either way.
+fn wait_healthy(r: &mut Report, p: &Project, svc: &str, limit: Duration) -> bool {
+    let mut ticker = Ticker::new(PROGRESS_EVERY);
+    let waited = until(
+        &format!("{svc} healthy"),
+        limit,
+        Duration::from_secs(1),
+        || {
+            let Some(c) = p.container(svc) else {
+                return Ok(Err(format!("the {svc} container is gone")));
+            };
+            let state = health(&c);
+            if state == "healthy" {
+                return Ok(Ok(()));
+            }
+            let last = p.logs(&[svc], Some(1)).trim().to_owned();
+            if run_failed(&last) {
+                let logs = p.logs(&[svc], Some(30));
+                let shown: Vec<&str> = logs.lines().filter(|l| !l.contains("Compiling")).collect();
+                return Ok(Err(format!(
+                    "the first build of {svc} failed inside the container:\n{}",
+                    shown.join("\n")
+                )));
+            }
+            if ticker.due() {
+                println!(
+                    "  ... still building ({} s): {}",
+                    ticker.elapsed().as_secs(),
+                    clip(&last, 120)
+                );
+            }
+            Err(state)
+        },
+    );
+    let name = format!("{svc} becomes healthy under cargo-watch");
+    match waited {
+        Ok((Ok(()), took)) => {
+            r.pass(&format!("{name}: after {} s", secs(took)));
+            true
+        }
+        Ok((Err(why), _)) | Err(why) => {
+            r.fail(&name, &why);
+            false
+        }
+    }
+}
+
+/// Polls `url` (`method`) every 0.1 s until its body contains `text`: the seconds since
+/// the save.
+fn served(
+    http: &Http,
+    method: &str,
+    url: &str,
+    text: &str,
+    limit: Duration,
+) -> Result<Duration, String> {
+    until(
+        &format!("{text:?} served"),
+        limit,
+        Duration::from_millis(100),
+        || {
+            let reply = http.send(method, url, None, None);
+            reply.contains(text).map(drop)
+        },
+    )
+    .map(|((), took)| took)
+}
+
+/// Replaces `from` by `to` in `file` (which must have it); returns the original text.
+fn edit(file: &Path, from: &str, to: &str) -> Result<String, String> {
+    let original = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    ensure(original.contains(from), || {
+        format!("{} has no {from:?}: the edit did not apply", file.display())
+    })?;
+    std::fs::write(file, original.replace(from, to)).map_err(|e| e.to_string())?;
+    Ok(original)
+}
+
+/// The times the stack's reloads took, for the closing lines.
+#[derive(Default)]
+struct Timings {
+    backend: Vec<String>,
+    frontend_first: Option<String>,
+    frontend: Vec<String>,
+}
+
+#[test]
+fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host() {
+    require_compose("dev_stack");
+    let root = workspace_root();
+    let work = TempDir::new("goals-dev-e2e");
+    copy_sources(&root, work.path());
+    let before = snapshot(work.path());
+    // stands for the host's own build output: the containers must leave it as it is
+    let marker = work.path().join("target/HOST_MARKER");
+    std::fs::create_dir_all(marker.parent().unwrap()).unwrap();
+    std::fs::write(&marker, "host build output").unwrap();
+
+    let backend_port = env_port("BACKEND_PORT").unwrap_or_else(free_port);
+    let favorites_port = env_port("FAVORITES_PORT").unwrap_or_else(free_port);
+    let frontend_port = free_port();
+    let mut files = vec![
+        work.path().join("docker-compose.yml"),
+        work.path().join("docker-compose.dev.yml"),
+    ];
+    if var_or("MONGO_OVERRIDE", "ci") != "none" {
+        files.push(work.path().join("docker/ci/compose.ci.yml"));
+    }
+    let name = var_or("DEV_PROJECT", "goals-dev-e2e");
+    let mut project =
+        Project::new(&name, work.path(), &files).keep_volumes(&["target", "cargo-home"]);
+    project.set_env("BACKEND_PORT", &backend_port.to_string());
+    project.set_env("FAVORITES_PORT", &favorites_port.to_string());
+    project.set_env("FRONTEND_PORT", &frontend_port.to_string());
+    let p = &project;
+    let http = Http::with_timeout(Duration::from_secs(5));
+    let mut times = Timings::default();
+    let mut r = Report::new("dev");
+
+    // the database image is the images phase's (scripts/docker-prepare.sh), as in the
+    // compose suite; backend, favorites and the frontend share the development image
+    r.phase("build the development image");
+    p.clean(); // what an aborted run left
+    if let Err(e) = p.build(&["backend"]) {
+        r.fatal("compose build backend", &e);
+    }
+    r.phase(&format!(
+        "start mongodb, backend and favorites under cargo-watch (backend on :{backend_port})"
+    ));
+    if let Err(e) = p.up_detached(&["mongodb", "backend", "favorites"]) {
+        r.fatal("compose up -d mongodb backend favorites", &e);
+    }
+    r.phase("the first build inside the container (it compiles every dependency once)");
+    wait_healthy(&mut r, p, "backend", Duration::from_secs(1200));
+
+    if r.failures() == 0 {
+        r.phase("backend hot reload: edit a handler, see it served");
+        let probe = format!("http://127.0.0.1:{backend_port}/goals/000000000000000000000000");
+        let original = http.send("DELETE", &probe, None, None);
+        r.check("the original handler answers \"Goal not found.\"", || {
+            original.contains(NOT_FOUND).map(drop)
+        });
+        let routes = work.path().join("backend/src/routes.rs");
+        let mark = format!("\"Goal not found (hot reload {}).\"", unique_suffix());
+        match edit(&routes, NOT_FOUND, &mark) {
+            Err(e) => r.fail("edit backend/src/routes.rs", &e),
+            Ok(source) => {
+                for (step, text) in [("edited", mark.as_str()), ("restored", NOT_FOUND)] {
+                    if step == "restored" {
+                        std::fs::write(&routes, &source).expect("restore routes.rs");
+                    }
+                    match served(&http, "DELETE", &probe, text, Duration::from_secs(300)) {
+                        Ok(took) => {
+                            r.pass(&format!(
+                                "{step} handler served {} s after the save",
+                                secs(took)
+                            ));
+                            times.backend.push(secs(took));
+                        }
+                        Err(e) => r.fail(&format!("the {step} handler is served within 300 s"), &e),
+                    }
+                }
+            }
+        }
+        // favorites shares the target volume: its dependencies are built by now
+        wait_healthy(&mut r, p, "favorites", Duration::from_secs(600));
+    }
+
+    if r.failures() == 0 && var_or("DEV_FRONTEND", "1") == "1" {
+        let limit: u64 = var_or("DEV_FRONTEND_LIMIT", "600")
+            .parse()
+            .expect("DEV_FRONTEND_LIMIT: seconds");
+        frontend(
+            &mut r,
+            p,
+            work.path(),
+            &http,
+            frontend_port,
+            Duration::from_secs(limit),
+            &mut times,
+        );
+    }
+
+    if r.failures() == 0 {
+        r.phase("the host's files: untouched by the containers");
+        // the build output lives in the volume, not in the bind-mounted sources
+        r.check(
+            "the host's target/ is untouched (the volume shields it)",
+            || {
+                let left: Vec<String> = std::fs::read_dir(work.path().join("target"))
+                    .map_err(|e| e.to_string())?
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                same("target/", left, vec!["HOST_MARKER".to_owned()])?;
+                same(
+                    "HOST_MARKER",
+                    std::fs::read_to_string(&marker)
+                        .unwrap_or_default()
+                        .as_str(),
+                    "host build output",
+                )
+            },
+        );
+        let after = snapshot(work.path());
+        r.check(
+            "no file of the bind-mounted sources was changed by the containers",
+            || {
+                let files = changed(&before, &after);
+                ensure(files.is_empty(), || {
+                    format!("changed by the containers: {files:?}")
+                })
+            },
+        );
+        r.check("the binary is in the target volume", || {
+            ensure(
+                p.exec_ok(
+                    "backend",
+                    &["test", "-x", "/workspace/target/debug/backend"],
+                ),
+                || "no /workspace/target/debug/backend".into(),
+            )
+        });
+    }
+
+    if !times.backend.is_empty() {
+        println!(
+            "hot reload: save -> changed response served in {} s (edit and restore); goal: under 5 s",
+            times.backend.join(" s and ")
+        );
+    }
+    if let Some(first) = &times.frontend_first {
+        println!(
+            "frontend: {first}; save -> changed page served in {} s (edit and restore)",
+            times.frontend.join(" s and ")
+        );
+    }
+    r.finish();
+}
+
+/// The last step times of scripts/build-frontend.sh in the frontend's log, on one line.
+fn build_steps(p: &Project) -> String {
+    let logs = p.logs(&["frontend"], None);
+    let steps: Vec<&str> = logs
+        .lines()
+        .filter_map(|l| l.split_once("[build-frontend] ").map(|(_, s)| s))
+        .filter(|s| s.contains("done in") || s.contains("total:"))
+        .collect();
+    steps[steps.len().saturating_sub(6)..].join(";")
+}
+
+/// Step 4: the frontend under cargo-watch; an edited page text served, a new boot id.
+fn frontend(
+    r: &mut Report,
+    p: &Project,
+    work: &Path,
+    http: &Http,
+    port: u16,
+    limit: Duration,
+    times: &mut Timings,
+) {
+    // Started only now: cargo takes turns on the shared target volume, and the frontend's
+    // first build (server + wasm) would otherwise hold it while the backend's reload is
+    // measured.
+    r.phase(&format!(
+        "frontend under cargo-watch (scripts/build-frontend.sh, LIVE_RELOAD=1) on :{port}"
+    ));
+    if let Err(e) = p.up_detached(&["frontend"]) {
+        r.fail("compose up -d frontend", &e);
+        return;
+    }
+    let t0 = std::time::Instant::now();
+    if !wait_healthy(r, p, "frontend", Duration::from_secs(1500)) {
+        return;
+    }
+    let logs = p.logs(&["frontend"], None);
+    let built = logs
+        .lines()
+        .rev()
+        .find_map(|l| {
+            l.split_once("[build-frontend] total: ")
+                .map(|(_, t)| t.trim())
+        })
+        .unwrap_or("?");
+    times.frontend_first = Some(format!(
+        "first build + start {} s (build-frontend.sh {built})",
+        t0.elapsed().as_secs()
+    ));
+    r.note(&format!(
+        "the frontend's first build: {built} (scripts/build-frontend.sh, in the container's log): {}",
+        build_steps(p)
+    ));
+    let url = format!("http://127.0.0.1:{port}/");
+    let boot_url = format!("http://127.0.0.1:{port}/__live-reload");
+    let page = http.get(&url);
+    r.check("the server-rendered page has the original text", || {
+        page.contains(LEAD).map(drop)
+    });
+    r.check(
+        "the page carries the live-reload script (LIVE_RELOAD=1)",
+        || page.contains("id=\"live-reload\"").map(drop),
+    );
+    let boot = |http: &Http| {
+        let reply = http.get(&boot_url);
+        reply
+            .status_is(200)
+            .ok()
+            .map(|r| r.body.trim().to_owned())
+            .filter(|b| !b.is_empty())
+    };
+    let boot1 = boot(http);
+    let shown = boot1.as_deref().unwrap_or("none");
+    r.check(
+        &format!("the server answers its boot id at /__live-reload ({shown})"),
+        || ensure(boot1.is_some(), || "no boot id at /__live-reload".into()),
+    );
+
+    let goals = work.join("frontend/src/goals.rs");
+    let new_lead = format!(
+        "What do you want to learn in this course (hot reload {})?",
+        unique_suffix()
+    );
+    let source = match edit(&goals, &format!("\"{LEAD}"), &format!("\"{new_lead}")) {
+        Ok(source) => source,
+        Err(e) => {
+            r.fail("edit frontend/src/goals.rs", &e);
+            return;
+        }
+    };
+    match served(http, "GET", &url, &new_lead, limit) {
+        Ok(took) => {
+            r.pass(&format!(
+                "edited page served {} s after the save (server + wasm rebuilt, server restarted)",
+                secs(took)
+            ));
+            r.note(&format!("the rebuild's steps: {}", build_steps(p)));
+            times.frontend.push(secs(took));
+            let boot2 = boot(http);
+            r.check(
+                "the new server has a new boot id (open pages reload)",
+                || {
+                    ensure(boot2.is_some() && boot2 != boot1, || {
+                        format!("{boot1:?} -> {boot2:?}")
+                    })
+                },
+            );
+        }
+        Err(e) => r.fail(
+            &format!(
+                "the edited page text is served within {} s",
+                limit.as_secs()
+            ),
+            &e,
+        ),
+    }
+    std::fs::write(&goals, source).expect("restore goals.rs");
+    match served(http, "GET", &url, LEAD, limit) {
+        Ok(took) => {
+            r.pass(&format!(
+                "restored page served {} s after the save",
+                secs(took)
+            ));
+            times.frontend.push(secs(took));
+        }
+        Err(e) => r.fail(
+            &format!(
+                "the restored page text is served within {} s",
+                limit.as_secs()
+            ),
+            &e,
+        ),
+    }
+    r.check("the frontend's site (wasm) is in the target volume", || {
+        ensure(
+            p.exec_ok(
+                "frontend",
+                &[
+                    "test",
+                    "-f",
+                    "/workspace/target/debug/site/pkg/frontend.wasm",
+                ],
+            ),
+            || "no /workspace/target/debug/site/pkg/frontend.wasm".into(),
+        )
+    });
+}
+
+#[test]
+fn the_copy_has_the_sources_and_a_snapshot_sees_every_change() {
+    let from = TempDir::new("dev-stack-from");
+    let to = TempDir::new("dev-stack-to");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(from.path())
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::create_dir_all(from.path().join("src")).unwrap();
+    std::fs::write(from.path().join("src/a.rs"), "a").unwrap();
+    std::fs::write(from.path().join(".gitignore"), "/target\n").unwrap();
+    std::fs::create_dir_all(from.path().join("target")).unwrap();
+    std::fs::write(from.path().join("target/out"), "built").unwrap();
+    copy_sources(from.path(), to.path());
+    assert_eq!(
+        std::fs::read_to_string(to.path().join("src/a.rs")).unwrap(),
+        "a"
+    );
+    assert!(
+        !to.path().join("target").exists(),
+        "ignored files are not copied"
+    );
+
+    let before = snapshot(to.path());
+    assert!(before.contains_key(Path::new("src/a.rs")));
+    std::fs::create_dir_all(to.path().join("target")).unwrap();
+    std::fs::write(to.path().join("target/x"), "ignored").unwrap();
+    assert!(
+        changed(&before, &snapshot(to.path())).is_empty(),
+        "target/ is not looked at"
+    );
+    std::fs::write(to.path().join("src/a.rs"), "b").unwrap();
+    std::fs::write(to.path().join("Cargo.lock"), "new").unwrap();
+    assert_eq!(
+        changed(&before, &snapshot(to.path())),
+        ["Cargo.lock", "src/a.rs"]
+    );
+}
+
+#[test]
+fn cargo_watch_failures_are_read_from_the_log() {
+    assert!(run_failed("[Finished running. Exit status: 101]"));
+    assert!(!run_failed("[Finished running. Exit status: 0]"));
+    assert!(!run_failed("Compiling backend"));
+}
