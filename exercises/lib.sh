@@ -17,7 +17,7 @@
 #
 # Settings (environment):
 #   MONGO_IMAGE      the MongoDB image (default mongo:8; on machines without a registry the
-#                    CI stand-in: MONGO_IMAGE=goals-ci-secantusdb:0.7.0b3, see docker/ci/)
+#                    CI stand-in: MONGO_IMAGE=goals-ci-secantusdb, see docker/ci/)
 #   EX_MAX_LINES     how many output lines of each command to show (default 12)
 #   EX_WAIT          seconds to wait for a service to become ready (default 30)
 #   EX_CMD_TIMEOUT   seconds after which a command that should have ended is stopped (120)
@@ -281,7 +281,7 @@ need_image() {
     if [ "$img" = "$MONGO_IMAGE" ]; then
       echo "  (pulling $img)"
       if timeout 300 docker pull -q "$img" >/dev/null 2>&1; then continue; fi
-      fatal "the MongoDB image $img is not here and cannot be pulled (no registry?): set MONGO_IMAGE to a local MongoDB-compatible image, e.g. MONGO_IMAGE=goals-ci-secantusdb:0.7.0b3 (scripts/docker-prepare.sh builds it)"
+      fatal "the MongoDB image $img is not here and cannot be pulled (no registry?): set MONGO_IMAGE to a local MongoDB-compatible image, e.g. MONGO_IMAGE=goals-ci-secantusdb (scripts/docker-prepare.sh builds it)"
     fi
     fatal "image $img is missing: build it with exercises/build-images.sh"
   done
@@ -415,7 +415,7 @@ wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
 mongosh_image() {
   if [ -n "${MONGOSH_IMAGE:-}" ]; then echo "$MONGOSH_IMAGE"; return; fi
   case $MONGO_IMAGE in
-    goals-ci-secantusdb:*) echo course-mongosh ;;
+    goals-ci-secantusdb*) echo course-mongosh ;;
     *) echo "$MONGO_IMAGE" ;;
   esac
 }

@@ -8,7 +8,7 @@
 # First builds the images the checks use (exercises/build-images.sh: seconds when nothing
 # changed; EX_BUILD=0 skips it). Each check cleans up after itself; this script prints a
 # summary with timings and closes with "exercises: N passed, M failed" (exit 1 if any failed).
-# On a machine without a container registry: MONGO_IMAGE=goals-ci-secantusdb:0.7.0b3
+# On a machine without a container registry: MONGO_IMAGE=goals-ci-secantusdb
 # (built by scripts/docker-prepare.sh); see exercises/README.md.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)

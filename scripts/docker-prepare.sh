@@ -37,6 +37,6 @@ fi
 # The CI-only MongoDB stand-in (docker/ci/compose.ci.yml uses it); cached after the first build.
 # SecantusDB's version: the one the test server script pins.
 version=$(bash "$ROOT/scripts/mongo-test-server.sh" version)
-docker build -q --build-arg SECANTUS_VERSION="$version" -t goals-ci-secantusdb:0.7.0b3 "$ROOT/docker/ci/secantusdb" >/dev/null
-stamp "goals-ci-secantusdb:0.7.0b3 ready, SecantusDB $version ($(docker image inspect -f '{{.Size}}' goals-ci-secantusdb:0.7.0b3 | awk '{printf "%.0f MB", $1/1e6}'))"
+docker build -q --build-arg SECANTUS_VERSION="$version" -t goals-ci-secantusdb "$ROOT/docker/ci/secantusdb" >/dev/null
+stamp "goals-ci-secantusdb ready, SecantusDB $version ($(docker image inspect -f '{{.Size}}' goals-ci-secantusdb | awk '{printf "%.0f MB", $1/1e6}'))"
 stamp done

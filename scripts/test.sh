@@ -89,7 +89,7 @@ p_dev() {
 
 p_exercises() {
   # no registry here: the exercises use the locally built MongoDB-compatible image
-  MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb:0.7.0b3} bash exercises/run.sh
+  MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} bash exercises/run.sh
 }
 
 ALL=(prepare lint build test images compose swarm dev exercises)

@@ -103,15 +103,16 @@ fn code_blocks(text: &str) -> Vec<String> {
     blocks
 }
 
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir` whose name ends with `suffix` (not under target/, .git/, node_modules/).
+fn markdown_files(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         if path.is_dir() {
             if !["target", ".git", "node_modules"].contains(&name.as_str()) {
-                markdown_files(&path, out);
+                markdown_files(&path, suffix, out);
             }
-        } else if name.ends_with(".ko.md") {
+        } else if name.ends_with(suffix) {
             out.push(path);
         }
     }
@@ -121,7 +122,7 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn korean_twins_show_the_same_commands_and_link_each_other() {
     let root = workspace_root();
     let mut twins = vec![];
-    markdown_files(&root, &mut twins);
+    markdown_files(&root, ".ko.md", &mut twins);
     assert!(twins.len() >= 17, "only {} Korean pages", twins.len());
     let mut problems = vec![];
     for ko in &twins {
@@ -260,4 +261,48 @@ fn every_docker_command_an_exercise_shows_is_run_by_its_check() {
             "SHOWN_ONLY has a stale entry: {page} {cmd}"
         );
     }
+}
+
+/// SecantusDB's version is pinned in one place, `scripts/mongo-test-server.sh version`
+/// (the test server and the CI image are built from it); a page that shows a student the
+/// `pip install 'SecantusDB==…'` line shows that version.
+#[test]
+fn every_page_pins_the_test_servers_secantusdb_version() {
+    let out = std::process::Command::new("bash")
+        .arg(workspace_root().join("scripts/mongo-test-server.sh"))
+        .arg("version")
+        .output()
+        .expect("bash runs");
+    assert!(out.status.success(), "mongo-test-server.sh version failed");
+    let version = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(
+        !version.is_empty(),
+        "mongo-test-server.sh version printed nothing"
+    );
+    let mut files = vec![];
+    markdown_files(&workspace_root(), ".md", &mut files);
+    let mut seen = 0;
+    let mut wrong = vec![];
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, pin) in text.match_indices("SecantusDB==") {
+            seen += 1;
+            let shown: String = text[i + pin.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+                .collect();
+            if shown != version {
+                wrong.push(format!("{}: SecantusDB=={shown}", file.display()));
+            }
+        }
+    }
+    assert!(
+        seen > 0,
+        "no page pins SecantusDB: is this check still needed?"
+    );
+    assert!(
+        wrong.is_empty(),
+        "pages pin another SecantusDB than scripts/mongo-test-server.sh ({version}):\n{}",
+        wrong.join("\n")
+    );
 }

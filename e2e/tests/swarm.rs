@@ -308,11 +308,11 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         if docker(&["image", "inspect", "mongo:8"]).status.success() {
             "mongo:8".into()
         } else {
-            "goals-ci-secantusdb:0.7.0b3".into()
+            "goals-ci-secantusdb".into()
         }
     });
     // the client has Python and pymongo: the CI stand-in image (a debian with both)
-    let client_image = "goals-ci-secantusdb:0.7.0b3";
+    let client_image = "goals-ci-secantusdb";
 
     let state = ok(&["info", "-f", "{{.Swarm.LocalNodeState}}"]);
     let gwbridge_before = docker(&["network", "inspect", "docker_gwbridge"])

@@ -47,7 +47,7 @@ chmod 644 "$SECRET_ENV"   # the backend runs as user 65532: it must be able to r
 # exercise's override (image tags, labels); host ports from the environment.
 PROJECT=ex-11-goals
 FILES=(-f docker-compose.yml)
-case $MONGO_IMAGE in goals-ci-secantusdb:*) FILES+=(-f docker/ci/compose.ci.yml) ;; esac
+case $MONGO_IMAGE in goals-ci-secantusdb*) FILES+=(-f docker/ci/compose.ci.yml) ;; esac
 FILES+=(-f exercises/multi-container/compose.exercise.yml)
 ABS_FILES=()
 for ((i = 1; i < ${#FILES[@]}; i += 2)); do ABS_FILES+=(-f "$EX_ROOT/${FILES[i]}"); done

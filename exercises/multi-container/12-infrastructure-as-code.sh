@@ -42,7 +42,7 @@ FRONTEND_PORT=$(free_port)
 # The check's settings: the same playbook, pointed at this run's project, ports and images.
 FILES=(docker-compose.yml)
 case $MONGO_IMAGE in
-  goals-ci-secantusdb:*) FILES+=(docker/ci/compose.ci.yml) ;;  # no mongosh: its own healthcheck
+  goals-ci-secantusdb*) FILES+=(docker/ci/compose.ci.yml) ;;  # no mongosh: its own healthcheck
 esac
 # the exercises' override (shared with 11): the images exercises/build-images.sh built (no
 # build here), the MongoDB image of MONGO_IMAGE, and the course label on everything
