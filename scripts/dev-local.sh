@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole stack on this machine, without Docker, for working on the frontend:
-#   MongoDB test server (SecantusDB, scripts/mongo-test-server.sh)   127.0.0.1:27117
+#   MongoDB test server (SecantusDB, test-support's mongo-test-server)  127.0.0.1:27117
 #   swapi-standin (offline SWAPI)                                    http://localhost:$SWAPI_PORT   (8000)
 #   backend (goals API)                                              http://localhost:$BACKEND_PORT (8081)
 #   favorites                                                        http://localhost:$FAVORITES_PORT (3001)
@@ -28,10 +28,10 @@ for port in "$SWAPI_PORT" "$BACKEND_PORT" "$FAVORITES_PORT" "$FRONTEND_PORT"; do
   fi
 done
 
-bash scripts/mongo-test-server.sh start
+cargo run -q -p test-support --bin mongo-test-server -- start
 while IFS='=' read -r key value; do
   case $key in MONGO_TEST_*) printf -v "$key" '%s' "$value" ;; esac
-done < "${MONGO_TEST_DIR:-/tmp/goals-stack-mongo}/env"
+done < <(cargo run -q -p test-support --bin mongo-test-server -- env)
 
 say "building (debug)"
 cargo build -p backend -p favorites --bins

@@ -35,8 +35,8 @@ else
 fi
 
 # The CI-only MongoDB stand-in (docker/ci/compose.ci.yml uses it); cached after the first build.
-# SecantusDB's version: the one the test server script pins.
-version=$(bash "$ROOT/scripts/mongo-test-server.sh" version)
+# SecantusDB's version: the one the project pins (test_support::mongo_server reads it too).
+version=$(tr -d '[:space:]' < "$ROOT/test-support/secantusdb-version")
 docker build -q --build-arg SECANTUS_VERSION="$version" -t goals-ci-secantusdb "$ROOT/docker/ci/secantusdb" >/dev/null
 stamp "goals-ci-secantusdb ready, SecantusDB $version ($(docker image inspect -f '{{.Size}}' goals-ci-secantusdb | awk '{printf "%.0f MB", $1/1e6}'))"
 stamp done

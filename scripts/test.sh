@@ -48,7 +48,7 @@ ensure_toolchain() {
 
 p_prepare() {
   ensure_toolchain || return 1
-  bash scripts/mongo-test-server.sh start || return 1
+  cargo run -q -p test-support --bin mongo-test-server -- start || return 1
   bash scripts/install-browser.sh
 }
 

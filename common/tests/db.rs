@@ -1,5 +1,5 @@
 //! What a list costs the database: [`common::db::list_readable`] against the real test
-//! server (SecantusDB, started by `scripts/mongo-test-server.sh`), with the driver's
+//! server (SecantusDB, started by `test_support::mongo_server`), with the driver's
 //! command events recorded.
 
 use std::sync::{Arc, Mutex};

@@ -526,36 +526,17 @@ struct HostDatabase {
 }
 
 impl HostDatabase {
-    /// Installs SecantusDB (`scripts/mongo-test-server.sh install`) and starts it.
+    /// Installs SecantusDB (`test_support::mongo_server`) and starts it without users.
     fn start(host: &str, port: u16) -> Result<Self, String> {
-        let install = std::process::Command::new("bash")
-            .arg(workspace_root().join("scripts/mongo-test-server.sh"))
-            .arg("install")
-            .output()
-            .map_err(|e| format!("cannot run bash: {e}"))?;
-        if !install.status.success() {
-            let text = test_support::process::output_text(&install);
-            let lines: Vec<&str> = text.lines().collect();
-            return Err(lines[lines.len().saturating_sub(5)..].join("\n"));
-        }
-        let bin = test_support::pytool::cache_dir().join("secantus-venv/bin/secantusd-py");
         let dir = TempDir::new("goals-e2e-hostdb");
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
-        let child = std::process::Command::new(&bin)
-            .args([
-                "--host",
-                host,
-                "--port",
-                &port.to_string(),
-                "--storage-path",
-            ])
-            .arg(dir.path().join("data"))
-            .args(["--standalone", "--log-level", "WARNING"])
-            .stdin(std::process::Stdio::null())
-            .stdout(log.try_clone().expect("log file"))
-            .stderr(log)
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let child =
+            test_support::mongo_server::serve_command(host, &dir.path().join("data"), port, false)
+                .stdin(std::process::Stdio::null())
+                .stdout(log.try_clone().expect("log file"))
+                .stderr(log)
+                .spawn()
+                .map_err(|e| format!("cannot start SecantusDB: {e}"))?;
         Ok(Self { child, _dir: dir })
     }
 }
@@ -614,7 +595,7 @@ fn case_2_host_database(r: &mut Report, s: &mut Stack) {
         Ok(db) => db,
         Err(e) => {
             r.fail(
-                "install SecantusDB on the host (scripts/mongo-test-server.sh install)",
+                "install and start SecantusDB on the host (test_support::mongo_server)",
                 &e,
             );
             return;

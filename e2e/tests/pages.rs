@@ -263,22 +263,13 @@ fn every_docker_command_an_exercise_shows_is_run_by_its_check() {
     }
 }
 
-/// SecantusDB's version is pinned in one place, `scripts/mongo-test-server.sh version`
-/// (the test server and the CI image are built from it); a page that shows a student the
+/// SecantusDB's version is pinned in one place, `test-support/secantusdb-version`
+/// (`test_support::mongo_server::SECANTUS_VERSION`; the test server and the CI image are
+/// built with it); a page that shows a student the
 /// `pip install 'SecantusDB==…'` line shows that version.
 #[test]
 fn every_page_pins_the_test_servers_secantusdb_version() {
-    let out = std::process::Command::new("bash")
-        .arg(workspace_root().join("scripts/mongo-test-server.sh"))
-        .arg("version")
-        .output()
-        .expect("bash runs");
-    assert!(out.status.success(), "mongo-test-server.sh version failed");
-    let version = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    assert!(
-        !version.is_empty(),
-        "mongo-test-server.sh version printed nothing"
-    );
+    let version = test_support::mongo_server::SECANTUS_VERSION;
     let mut files = vec![];
     markdown_files(&workspace_root(), ".md", &mut files);
     let mut seen = 0;
@@ -302,7 +293,7 @@ fn every_page_pins_the_test_servers_secantusdb_version() {
     );
     assert!(
         wrong.is_empty(),
-        "pages pin another SecantusDB than scripts/mongo-test-server.sh ({version}):\n{}",
+        "pages pin another SecantusDB than test-support/secantusdb-version ({version}):\n{}",
         wrong.join("\n")
     );
 }

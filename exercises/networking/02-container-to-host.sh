@@ -1,26 +1,25 @@
 #!/usr/bin/env bash
 # Check of exercises/networking/02-container-to-host.md (case 2: container -> host machine).
 # The "MongoDB on your machine" is SecantusDB (a MongoDB-compatible server from PyPI, installed
-# by scripts/mongo-test-server.sh into ~/.cache/goals-stack), started here without users, as
-# the course's local mongod.
+# by the project's test server command into ~/.cache/goals-stack), started here without
+# users, as the course's local mongod.
 . "$(dirname "$0")/../lib.sh"
 ex_begin 02 "case 2, container -> host: favorites uses a MongoDB on the host"
 need_image "$FAVORITES_IMAGE" "$TOOLBOX_IMAGE" "$MONGO_IMAGE"
 FAV=$(ex_name favorites)
 FAV_NO_HOST=$(ex_name favorites-no-add-host)
 ADD_HOST=(--add-host host.docker.internal:host-gateway)
-VENV=${GOALS_CACHE:-$HOME/.cache/goals-stack}/secantus-venv
 DB_PORT=$(free_port)
 LOCAL_ONLY_PORT=$(free_port)
 FAV_PORT=$(free_port)
 FAV_NO_HOST_PORT=$(free_port)
 
 step "start a MongoDB-compatible server on the host, listening on every address (0.0.0.0)"
-bash "$EX_ROOT/scripts/mongo-test-server.sh" install 2>&1 | sed 's/^/    /'
-[ -x "$VENV/bin/secantusd-py" ] || fatal "SecantusDB is not installed in $VENV (scripts/mongo-test-server.sh install failed)"
+SECANTUSD=$(cd "$EX_ROOT" && cargo run -q -p test-support --bin mongo-test-server -- install 2>"$EX_TMP/install.log")
+[ -x "$SECANTUSD" ] || { sed 's/^/    /' "$EX_TMP/install.log"; fatal "SecantusDB could not be installed (cargo run -p test-support --bin mongo-test-server -- install)"; }
 say "with a real mongod: mongod --bind_ip_all --port $DB_PORT --dbpath <dir> (no users: no auth)"
 mkdir -p "$EX_TMP/db" "$EX_TMP/db-local"
-run_bg "$EX_TMP/db.log" "$VENV/bin/secantusd-py" --host 0.0.0.0 --port "$DB_PORT" --storage-path "$EX_TMP/db" --standalone
+run_bg "$EX_TMP/db.log" "$SECANTUSD" --host 0.0.0.0 --port "$DB_PORT" --storage-path "$EX_TMP/db" --standalone
 track pid "$BG_PID"
 wait_port 127.0.0.1 "$DB_PORT" 30
 RC=$?; OUT=$(tail -3 "$EX_TMP/db.log")
@@ -64,7 +63,7 @@ check_out_contains '"name":"A New Hope"' "the favorite is listed"
 
 step "the document is in the database on the host (look from the host side)"
 say "mongosh equivalent: mongosh --port $DB_PORT swfavorites --eval 'db.favorites.find()'"
-run "$VENV/bin/python" -c "import sys; from pymongo import MongoClient
+run "$(dirname "$SECANTUSD")/python" -c "import sys; from pymongo import MongoClient
 for d in MongoClient('127.0.0.1', $DB_PORT, directConnection=True).swfavorites.favorites.find({}, {'_id': 0}): print(d)"
 check_out_contains "'name': 'A New Hope'" "the favorite is stored in the host's database"
 
@@ -83,7 +82,7 @@ check_http 503 "POST /favorites: 503, nothing hangs"
 check_out_contains "Database unavailable." "with a clear message"
 
 step "a server that listens on 127.0.0.1 only is out of reach from containers"
-run_bg "$EX_TMP/db-local.log" "$VENV/bin/secantusd-py" --host 127.0.0.1 --port "$LOCAL_ONLY_PORT" --storage-path "$EX_TMP/db-local" --standalone
+run_bg "$EX_TMP/db-local.log" "$SECANTUSD" --host 127.0.0.1 --port "$LOCAL_ONLY_PORT" --storage-path "$EX_TMP/db-local" --standalone
 track pid "$BG_PID"
 wait_port 127.0.0.1 "$LOCAL_ONLY_PORT" 30 || fatal "the second host database did not start"
 run timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$LOCAL_ONLY_PORT && echo connected"
@@ -120,6 +119,6 @@ check_http 201 "POST /goals: a goal saved"
 run "${CURL[@]}" "http://localhost:$BE_HOST_PORT/goals"
 check_out_contains '"text":"Learn Docker"' "GET /goals lists it"
 say "mongosh equivalent: mongosh --port $MDB_PORT course-goals --eval 'db.goals.find()'"
-run "$VENV/bin/python" -c "from pymongo import MongoClient
+run "$(dirname "$SECANTUSD")/python" -c "from pymongo import MongoClient
 for d in MongoClient('127.0.0.1', $MDB_PORT, directConnection=True)['course-goals'].goals.find({}, {'_id': 0}): print(d)"
 check_out_contains "'text': 'Learn Docker'" "the goal is stored in the container's database, reached through the published port"

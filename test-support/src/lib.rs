@@ -7,6 +7,7 @@
 pub mod app;
 pub mod load;
 pub mod mongo;
+pub mod mongo_server;
 pub mod openapi;
 pub mod process;
 pub mod pytool;

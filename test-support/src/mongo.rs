@@ -1,15 +1,15 @@
-//! The MongoDB-compatible test server (SecantusDB), started by
-//! `scripts/mongo-test-server.sh`, and dedicated instances for tests that stop it.
+//! The MongoDB-compatible test server (SecantusDB) as tests use it: the shared server
+//! ([`crate::mongo_server`] starts or reuses it), clients, and dedicated instances for
+//! tests that stop it.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mongodb::options::{ClientOptions, Credential, ServerAddress};
 
-use crate::{free_port, unique_suffix, workspace_root, TempDir};
+use crate::{free_port, unique_suffix, TempDir};
 
 /// The shared server: one per machine, authentication on, a root user.
 #[derive(Debug, Clone)]
@@ -21,43 +21,18 @@ pub struct SharedMongo {
     template: PathBuf,
 }
 
-fn state_file() -> PathBuf {
-    let dir = std::env::var_os("MONGO_TEST_DIR").unwrap_or_else(|| "/tmp/goals-stack-mongo".into());
-    PathBuf::from(dir).join("env")
-}
-
-/// The shared test server, started (or reused) through `scripts/mongo-test-server.sh start`.
-/// Panics with a clear message when it cannot be had.
+/// The shared test server ([`crate::mongo_server::start`]: started, or reused when it
+/// runs). Panics with a clear message when it cannot be had.
 pub fn shared_mongo() -> &'static SharedMongo {
     static SHARED: OnceLock<SharedMongo> = OnceLock::new();
     SHARED.get_or_init(|| {
-        let script = workspace_root().join("scripts/mongo-test-server.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .arg("start")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        assert!(
-            out.success(),
-            "the MongoDB test server could not be started: `bash {} start` failed (see above)",
-            script.display()
-        );
-        let text = std::fs::read_to_string(state_file())
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", state_file().display()));
-        let vars: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
-        let get = |k: &str| {
-            vars.get(k)
-                .unwrap_or_else(|| panic!("{k} missing in {}", state_file().display()))
-                .to_string()
-        };
+        let shared = crate::mongo_server::start();
         SharedMongo {
-            host: get("MONGO_TEST_HOST"),
-            port: get("MONGO_TEST_PORT").parse().expect("port"),
-            username: get("MONGO_TEST_USERNAME"),
-            password: get("MONGO_TEST_PASSWORD"),
-            template: get("MONGO_TEST_TEMPLATE").into(),
+            host: crate::mongo_server::HOST.to_owned(),
+            port: shared.port,
+            username: crate::mongo_server::ROOT_USER.to_owned(),
+            password: shared.password,
+            template: shared.template,
         }
     })
 }
@@ -172,13 +147,7 @@ pub struct MongoInstance {
 impl MongoInstance {
     fn start(shared: &SharedMongo) -> Self {
         let dir = TempDir::new("goals-mongo-instance");
-        let status = Command::new("cp")
-            .arg("-a")
-            .arg(&shared.template)
-            .arg(dir.path().join("data"))
-            .status()
-            .expect("cp");
-        assert!(status.success(), "copying the template data dir failed");
+        crate::mongo_server::copy_dir(&shared.template, &dir.path().join("data"));
         let mut me = Self {
             port: free_port(),
             dir,
@@ -191,46 +160,19 @@ impl MongoInstance {
     /// Starts the server again on the same port and data (after [`MongoInstance::stop`]).
     pub fn restart(&mut self) {
         assert!(self.child.is_none(), "already running");
-        let log = std::fs::File::create(self.dir.path().join("server.log")).expect("log file");
-        // the script's `serve` execs the server: this child is the server process
-        let script = workspace_root().join("scripts/mongo-test-server.sh");
-        let child = Command::new("bash")
-            .arg(&script)
-            .arg("serve")
-            .arg(self.dir.path().join("data"))
-            .arg(self.port.to_string())
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "MongoDB instance did not open port {}",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.child = Some(crate::mongo_server::spawn_server(
+            &self.dir.path().join("data"),
+            self.port,
+            true,
+            &self.dir.path().join("server.log"),
+        ));
     }
 
     /// Stops the server and waits until the process has exited.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            unsafe {
-                libc::kill(child.id() as i32, libc::SIGTERM);
-            }
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while child.try_wait().ok().flatten().is_none() {
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            crate::mongo_server::terminate(child.id());
+            let _ = child.wait();
         }
     }
 }
