@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project, in phases, printing how long each took:
-#   prepare    toolchain components, the MongoDB-compatible test server, Chromium
+#   prepare    toolchain components, Chromium (the MongoDB-compatible test server is started by
+#              the first test that needs it: test_support::mongo_server)
 #   lint       cargo fmt --check, cargo clippy -D warnings (workspace with the frontend's ssr side,
 #              and the frontend's hydrate side for wasm32)
 #   build      the workspace, once (debug), and the frontend site (scripts/build-frontend.sh)
@@ -48,7 +49,6 @@ ensure_toolchain() {
 
 p_prepare() {
   ensure_toolchain || return 1
-  cargo run -q -p test-support --bin mongo-test-server -- start || return 1
   bash scripts/install-browser.sh
 }
 
