@@ -32,7 +32,7 @@ use e2e::docker::{health, require_compose};
 use e2e::http::Http;
 use e2e::report::{ensure, same, Report};
 use e2e::wait::{secs, until, Ticker, PROGRESS_EVERY};
-use e2e::workspace_root;
+use e2e::{copy_sources, workspace_root};
 use test_support::{free_port, unique_suffix, TempDir};
 
 /// The backend's answer to deleting a goal that does not exist, as its source has it.
@@ -42,43 +42,6 @@ const LEAD: &str = "What do you want to learn in this course?";
 
 fn var_or(key: &str, default: &str) -> String {
     std::env::var(key).unwrap_or_else(|_| default.to_owned())
-}
-
-/// Copies the tracked and the new (not ignored) files of the checkout at `root`, as they
-/// are in the working tree, to `to` (symbolic links as links; files deleted in the working
-/// tree are left out).
-fn copy_sources(root: &Path, to: &Path) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .output()
-        .expect("git ls-files");
-    assert!(
-        out.status.success(),
-        "git ls-files failed in {}",
-        root.display()
-    );
-    for rel in out.stdout.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let rel = Path::new(std::str::from_utf8(rel).expect("a UTF-8 path"));
-        let (src, dst) = (root.join(rel), to.join(rel));
-        let Ok(meta) = std::fs::symlink_metadata(&src) else {
-            continue;
-        };
-        std::fs::create_dir_all(dst.parent().unwrap()).expect("create a directory of the copy");
-        if meta.file_type().is_symlink() {
-            let target = std::fs::read_link(&src).expect("read a link");
-            std::os::unix::fs::symlink(target, &dst).expect("copy a link");
-        } else if meta.is_file() {
-            std::fs::copy(&src, &dst).unwrap_or_else(|e| panic!("copy {}: {e}", src.display()));
-        }
-    }
 }
 
 /// Every file below `dir` but its top-level `target/`, with a hash of its content (of its

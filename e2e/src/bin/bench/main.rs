@@ -5,11 +5,16 @@
 //!
 //!   cargo run --release -p e2e --bin bench            (or: cargo run -p e2e --bin bench)
 //!   BENCH_SECONDS=8 …                                  seconds per run (default 8)
+//!   BENCH_DOCKER=0 …                                   leave out the Docker figures
 //!
-//! Prints one table: requests/s, p50/p99 latency, server and database CPU per request
+//! Prints a table: requests/s, p50/p99 latency, server and database CPU per request
 //! (from /proc), the services' RSS idle and peak, and — the burst stall — how long the
-//! first request after each 64-connection run took. Figures go, dated, into
-//! bench/RESULTS.md by hand.
+//! first request after each 64-connection run took. Then, with a Docker engine (after
+//! `scripts/docker-prepare.sh`), the Docker figures (`docker.rs`): image sizes, the image
+//! rebuild after a one-line change, `compose up` until healthy, `docker stop`, and hot
+//! reload save → served. Figures go, dated, into bench/RESULTS.md by hand.
+
+mod docker;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -135,10 +140,9 @@ fn main() {
     assert!(built.success(), "cargo build --release failed");
 
     let m = shared_mongo();
-    let db_pid: u32 = std::fs::read_to_string("/tmp/goals-stack-mongo/pid")
-        .ok()
-        .and_then(|p| p.trim().parse().ok())
-        .expect("the test server's pid (/tmp/goals-stack-mongo/pid)");
+    let db_pid =
+        test_support::mongo_server::running(&test_support::mongo_server::state_dir(), m.port)
+            .expect("the shared test server runs");
     let logs = TempDir::new("bench-logs");
     let lua = TempDir::new("bench-lua");
     let post = lua.path().join("post.lua");
@@ -239,4 +243,14 @@ fn main() {
         seconds,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
+    if std::env::var("BENCH_DOCKER").as_deref() != Ok("0") {
+        println!("\n| figure | value |\n|---|---|");
+        for row in docker::figures() {
+            println!("{row}");
+        }
+        println!();
+        for line in docker::hot_reload() {
+            println!("{line}");
+        }
+    }
 }
