@@ -67,26 +67,27 @@ pub fn figures() -> Vec<String> {
 
     eprintln!("[bench] one-line changes, rebuilt");
     let n = test_support::unique_suffix();
-    edit(
-        &work.path().join("backend/src/routes.rs"),
-        "\"Goal not found.\"",
-        &format!("\"Goal not found ({n}).\""),
-    );
-    let t = p.build(&["backend"]).expect("rebuild backend");
-    rows.push(format!(
-        "| image rebuild after a one-line change: backend | {} s |",
-        secs(t)
-    ));
-    edit(
-        &work.path().join("frontend/src/goals.rs"),
-        "What do you want to learn in this course?",
-        &format!("What do you want to learn in this course ({n})?"),
-    );
-    let t = p.build(&["frontend"]).expect("rebuild frontend");
-    rows.push(format!(
-        "| image rebuild after a one-line change: frontend (server + wasm) | {} s |",
-        secs(t)
-    ));
+    for (svc, file, text, what) in [
+        (
+            "backend",
+            "backend/src/routes.rs",
+            "Goal not found.",
+            "backend",
+        ),
+        (
+            "frontend",
+            "frontend/src/goals.rs",
+            "What do you want to learn in this course?",
+            "frontend (server + wasm)",
+        ),
+    ] {
+        edit(&work.path().join(file), text, &format!("{text} ({n})"));
+        let t = p.build(&[svc]).expect("the rebuild");
+        rows.push(format!(
+            "| image rebuild after a one-line change: {what} | {} s |",
+            secs(t)
+        ));
+    }
 
     eprintln!("[bench] docker compose up -d --wait");
     let up = p.up_wait(&[]).expect("docker compose up -d --wait");
