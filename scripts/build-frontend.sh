@@ -109,13 +109,42 @@ build_wasm() {
   CARGO_TARGET_DIR=$WASM_TARGET_DIR "$CARGO" build -p frontend --lib --target wasm32-unknown-unknown \
     --features hydrate "${CARGO_FLAGS[@]}" ${WASM_CONFIG[@]+"${WASM_CONFIG[@]}"}
 }
+GZIP_COPIES=${FRONTEND_GZIP:-1}
+# The site from the wasm: wasm-bindgen, CSS and public files, swapped in at once. Each step
+# says when it fails (it may run where `set -e` does not stop the script: beside the server).
+site() {
+  local wasm_in=$WASM_TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/$NAME.wasm new=$SITE.new
+  [ -f "$wasm_in" ] || die "$wasm_in was not built"
+  rm -rf "$new"; mkdir -p "$new/pkg"
+  step_start "wasm-bindgen --target web"
+  "$WASM_BINDGEN" --target web --no-typescript --out-dir "$new/pkg" --out-name "$NAME" "$wasm_in" \
+    || die "wasm-bindgen failed"
+  # The page's boot script (src/app.rs, shell) names the wasm itself, so the usual
+  # <name>_bg.wasm becomes <name>.wasm (as cargo-leptos does when LEPTOS_OUTPUT_NAME is set).
+  mv "$new/pkg/${NAME}_bg.wasm" "$new/pkg/$NAME.wasm" || die "no ${NAME}_bg.wasm"
+  step_end
+  step_start "CSS, public files$([ "$GZIP_COPIES" = 0 ] || echo ", gzip copies")"
+  cp frontend/style/main.css "$new/pkg/$NAME.css" && cp -R frontend/public/. "$new/" || die "copying the CSS and public files failed"
+  if [ "$GZIP_COPIES" != 0 ]; then
+    find "$new" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) \
+      -exec gzip -9 -k -f {} + || die "gzip failed"
+  fi
+  rm -rf "$SITE.old"
+  [ ! -d "$SITE" ] || mv "$SITE" "$SITE.old"
+  mv "$new" "$SITE" || die "cannot move the site into $SITE"
+  rm -rf "$SITE.old"
+  step_end
+}
+
 if [ "$SERVER" = 1 ] && [ "$WASM_TARGET_DIR" != "$TARGET_DIR" ]; then
-  step_start "server binary (ssr) and browser lib (hydrate, wasm32), side by side, $PROFILE"
+  # the wasm, then the site from it, while the server binary builds
+  step_start "server binary (ssr) beside browser lib (hydrate, wasm32) and the site, $PROFILE"
+  T_SIDE=$T0
   build_server & SERVER_PID=$!
-  WASM_OK=0; build_wasm || WASM_OK=$?
+  WASM_OK=0; { build_wasm && site; } || WASM_OK=$?
   wait "$SERVER_PID" || die "the server binary did not build"
   [ "$WASM_OK" = 0 ] || die "the browser lib did not build"
-  step_end
+  STEP="server binary, browser lib and site, side by side"; T0=$T_SIDE; step_end
 else
   if [ "$SERVER" = 1 ]; then
     step_start "server binary (ssr, $PROFILE)"
@@ -125,30 +154,8 @@ else
   step_start "browser lib (hydrate, wasm32, $PROFILE)"
   build_wasm
   step_end
+  site
 fi
-
-WASM_IN=$WASM_TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/$NAME.wasm
-[ -f "$WASM_IN" ] || die "$WASM_IN was not built"
-NEW=$SITE.new
-rm -rf "$NEW"; mkdir -p "$NEW/pkg"
-
-step_start "wasm-bindgen --target web"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$NEW/pkg" --out-name "$NAME" "$WASM_IN"
-# The page's boot script (src/app.rs, shell) names the wasm itself, so the usual
-# <name>_bg.wasm becomes <name>.wasm (as cargo-leptos does when LEPTOS_OUTPUT_NAME is set).
-mv "$NEW/pkg/${NAME}_bg.wasm" "$NEW/pkg/$NAME.wasm"
-step_end
-
-GZIP_COPIES=${FRONTEND_GZIP:-1}
-step_start "CSS, public files$([ "$GZIP_COPIES" = 0 ] || echo ", gzip copies")"
-cp frontend/style/main.css "$NEW/pkg/$NAME.css"
-cp -R frontend/public/. "$NEW/"
-[ "$GZIP_COPIES" = 0 ] || find "$NEW" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) -exec gzip -9 -k -f {} +
-rm -rf "$SITE.old"
-[ -d "$SITE" ] && mv "$SITE" "$SITE.old"
-mv "$NEW" "$SITE"
-rm -rf "$SITE.old"
-step_end
 
 size() { du -h "$1" | cut -f1; }
 say "site: $SITE (wasm $(size "$SITE/pkg/$NAME.wasm")$([ "$GZIP_COPIES" = 0 ] || echo ", gzip $(size "$SITE/pkg/$NAME.wasm.gz")"); js $(size "$SITE/pkg/$NAME.js"))"
