@@ -244,8 +244,9 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     if std::env::var("BENCH_DOCKER").as_deref() != Ok("0") {
+        let rows = docker::figures();
         println!("\n| figure | value |\n|---|---|");
-        for row in docker::figures() {
+        for row in rows {
             println!("{row}");
         }
         println!();
