@@ -4,7 +4,7 @@
 # (docker/Dockerfile's build-frontend-site stage) and the dev stack (docker-compose.dev.yml)
 # all run this script.
 #   1. the server binary            cargo build -p frontend --features ssr
-#   2. the browser lib (wasm32)     cargo build -p frontend --lib --target wasm32-unknown-unknown --features hydrate
+#   2. the browser lib (wasm32)     cargo build -p frontend-wasm --target wasm32-unknown-unknown (frontend/wasm)
 #   3. wasm-bindgen --target web    into the site's pkg/ (frontend.js + frontend.wasm)
 #   4. CSS and public files         pkg/frontend.css, favicon.svg; .gz copies for precompressed serving
 #
@@ -100,20 +100,21 @@ WASM_CONFIG=()
 # The workspace's release profile strips everything, which also drops the wasm's
 # target_features section that wasm-bindgen reads to know which wasm features the code
 # uses. For this one crate (a relink, not a rebuild of the dependencies) strip debug info only.
-[ "$PROFILE" = release ] && WASM_CONFIG=(--config 'profile.release.package.frontend.strip="debuginfo"')
+[ "$PROFILE" = release ] && WASM_CONFIG=(--config 'profile.release.package.frontend-wasm.strip="debuginfo"')
 # FRONTEND_WASM_TARGET_DIR (the dev stack): the wasm builds in a target dir of its own, so
 # cargo's lock lets it build side by side with the server binary instead of after it.
 WASM_TARGET_DIR=${FRONTEND_WASM_TARGET_DIR:-$TARGET_DIR}
 build_server() { "$CARGO" build -p frontend --bin "$NAME" --features ssr "${CARGO_FLAGS[@]}"; }
 build_wasm() {
-  CARGO_TARGET_DIR=$WASM_TARGET_DIR "$CARGO" build -p frontend --lib --target wasm32-unknown-unknown \
-    --features hydrate "${CARGO_FLAGS[@]}" ${WASM_CONFIG[@]+"${WASM_CONFIG[@]}"}
+  # the cdylib crate frontend/wasm (the frontend crate with its `hydrate` feature)
+  CARGO_TARGET_DIR=$WASM_TARGET_DIR "$CARGO" build -p frontend-wasm --lib --target wasm32-unknown-unknown \
+    "${CARGO_FLAGS[@]}" ${WASM_CONFIG[@]+"${WASM_CONFIG[@]}"}
 }
 GZIP_COPIES=${FRONTEND_GZIP:-1}
 # The site from the wasm: wasm-bindgen, CSS and public files, swapped in at once. Each step
 # says when it fails (it may run where `set -e` does not stop the script: beside the server).
 site() {
-  local wasm_in=$WASM_TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/$NAME.wasm new=$SITE.new
+  local wasm_in=$WASM_TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/${NAME}_wasm.wasm new=$SITE.new
   [ -f "$wasm_in" ] || die "$wasm_in was not built"
   rm -rf "$new"; mkdir -p "$new/pkg"
   step_start "wasm-bindgen --target web"
