@@ -248,19 +248,25 @@ check_http() {
 # `docker exec ex-04-box` (then the curl of that container is used).
 wait_http() {
   local url=$1 code=$2 max=${3:-$EX_WAIT}; shift 3
-  local prefix=("$@") t0 got=
-  t0=$(_now)
+  local prefix=("$@")
   echo "${C_CMD}\$ $(_show "${prefix[@]}" curl -s -o /dev/null -w '%{http_code}' "$url")${C_OFF}  ${C_DIM}# repeated until $code, at most $max s${C_OFF}"
-  local deadline=$(( $(date +%s) + max ))
+  _poll_until "$code" "$max" 0.2 "${prefix[@]}" curl -s -o /dev/null --max-time 8 -w '%{http_code}' "$url"
+}
+
+# _poll_until WANT SECONDS EVERY CMD...: runs CMD every EVERY s until it prints WANT or SECONDS
+# have passed; prints the last output and the time taken. OUT = that output; RC (and the
+# return status) 0 when it was WANT, else 1.
+_poll_until() {
+  local want=$1 max=$2 every=$3 t0 deadline; shift 3
+  t0=$(_now); deadline=$(( $(date +%s) + max ))
   while :; do
-    got=$("${prefix[@]}" curl -s -o /dev/null --max-time 8 -w '%{http_code}' "$url" 2>/dev/null)
-    [ "$got" = "$code" ] && break
+    OUT=$("$@" 2>/dev/null)
+    [ "$OUT" = "$want" ] && break
     [ "$(date +%s)" -ge "$deadline" ] && break
-    sleep 0.2
+    sleep "$every"
   done
-  OUT=$got
-  echo "    $got ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
-  [ "$got" = "$code" ] && RC=0 || RC=1
+  echo "    $OUT ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
+  [ "$OUT" = "$want" ] && RC=0 || RC=1
   return "$RC"
 }
 
@@ -393,19 +399,11 @@ replicas() {
 }
 # wait_replicas SERVICE N|RUNNING/WANTED SECONDS: until N of N (or RUNNING of WANTED) tasks run.
 wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
-  local svc=$1 want=$2 max=$3 t0 got deadline
+  local svc=$1 want=$2 max=$3
   [[ $want == */* ]] || want=$want/$want
-  t0=$(_now); deadline=$(( $(date +%s) + max ))
   echo "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# repeated until $want, at most $max s${C_OFF}"
-  while :; do
-    got=$(replicas "$svc")
-    [ "$got" = "$want" ] && break
-    [ "$(date +%s)" -ge "$deadline" ] && break
-    sleep 0.5
-  done
-  OUT=$got
-  echo "    $got ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
-  [ "$got" = "$want" ] && RC=0 || RC=1
+  _poll_until "$want" "$max" 0.5 replicas "$svc"
+  return 0   # the caller reads RC
 }
 
 # mongosh_image: the image whose `mongosh` the checks run as a throwaway client (exercise 11).

@@ -35,9 +35,12 @@ pub const ROOT_USER: &str = "root";
 /// How long a starting server may take to open its port.
 const START_LIMIT: Duration = Duration::from_secs(30);
 
-/// `secantusd-py` of the pinned version, installed into the cache on first use.
+/// `secantusd-py` of the pinned version, installed into the cache on first use; checked
+/// once per process (every server this process starts uses the same path).
 pub fn install() -> PathBuf {
-    pytool::install("SecantusDB", SECANTUS_VERSION, "secantusd-py")
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| pytool::install("SecantusDB", SECANTUS_VERSION, "secantusd-py"))
+        .clone()
 }
 
 /// The one definition of how a server runs: `secantusd-py` on `host:port` (the tests'

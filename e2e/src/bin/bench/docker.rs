@@ -9,7 +9,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use e2e::compose::Project;
 use e2e::docker::{docker, docker_ok, require_compose};
@@ -144,7 +144,7 @@ pub fn hot_reload() -> Vec<String> {
     if !out.status.success() || lines.is_empty() {
         lines.push(format!(
             "the dev suite failed after {} s: run `scripts/test.sh dev` to see why",
-            Duration::from_secs(t0.elapsed().as_secs()).as_secs()
+            t0.elapsed().as_secs()
         ));
     }
     lines
