@@ -3,7 +3,7 @@
 //! [`Db`] (bounded, runs to completion).
 
 use common::db::{list_readable, OddDocuments};
-use common::{Db, DbError};
+use common::{Db, DbError, GroupCommit};
 use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
 use mongodb::Collection;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,7 @@ impl GoalDoc {
 pub struct GoalStore {
     db: Db,
     goals: Collection<GoalDoc>,
+    inserts: GroupCommit<GoalDoc>,
     raw: Collection<RawDocumentBuf>,
     odd: OddDocuments,
 }
@@ -40,6 +41,7 @@ impl GoalStore {
         Self {
             db: db.clone(),
             goals: db.database().collection(COLLECTION),
+            inserts: GroupCommit::new(db, db.database().collection(COLLECTION)),
             raw: db.database().collection(COLLECTION),
             odd: OddDocuments::default(),
         }
@@ -51,17 +53,14 @@ impl GoalStore {
         list_readable(&self.db, &self.raw, &self.odd, GoalDoc::from_raw).await
     }
 
-    /// Stores a new goal; its id is made here, so the answer can carry it.
+    /// Stores a new goal; its id is made here, so the answer can carry it. Concurrent
+    /// saves share one `insert` command ([`GroupCommit`]).
     pub async fn insert(&self, text: String) -> Result<GoalDoc, DbError> {
         let goal = GoalDoc {
             id: ObjectId::new(),
             text,
         };
-        let goals = self.goals.clone();
-        let stored = goal.clone();
-        self.db
-            .run(async move { goals.insert_one(&stored).await })
-            .await?;
+        self.inserts.insert(goal.clone()).await?;
         Ok(goal)
     }
 

@@ -1,14 +1,17 @@
 //! What a list costs the database: [`common::db::list_readable`] against the real test
 //! server (SecantusDB, started by `test_support::mongo_server`), with the driver's
-//! command events recorded.
+//! command events recorded; and what saves cost it, through [`common::GroupCommit`].
 
 use std::sync::{Arc, Mutex};
 
-use common::db::{list_readable, Db, OddDocuments};
+use common::db::{list_readable, Db, DbError, OddDocuments};
+use common::GroupCommit;
 use mongodb::bson::{doc, oid::ObjectId, Document, RawDocumentBuf};
+use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::event::command::CommandEvent;
 use mongodb::event::EventHandler;
-use mongodb::options::ClientOptions;
+use mongodb::options::{ClientOptions, IndexOptions};
+use mongodb::IndexModel;
 use test_support::mongo::shared_mongo;
 
 /// The commands a client sent, `(name, body)`, in order.
@@ -89,4 +92,112 @@ fn object_id_hex_is_the_drivers_hex() {
     }
     let id = ObjectId::new();
     assert_eq!(common::db::object_id_hex(&id), id.to_hex());
+}
+
+/// The `insert` commands a client sent: how many documents each carried.
+fn insert_sizes(sent: &Sent) -> Vec<usize> {
+    let sent = sent.lock().unwrap();
+    sent.iter()
+        .filter(|(name, _)| name == "insert")
+        .map(|(_, body)| body.get_array("documents").map_or(0, |d| d.len()))
+        .collect()
+}
+
+/// Saves made at the same time go to the database as one `insert` (group commit), and
+/// every one of them is stored.
+#[tokio::test]
+async fn concurrent_saves_share_one_insert_and_each_is_stored() {
+    let mongo = shared_mongo();
+    let name = mongo.fresh_db("group-commit");
+    let (db, sent) = recording_db(&name).await;
+    let inserts = GroupCommit::new(&db, db.database().collection::<Document>("items"));
+    let saves = (0..40).map(|i| inserts.insert(doc! { "n": i }));
+    let results = futures_util::future::join_all(saves).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+
+    let sizes = insert_sizes(&sent);
+    assert_eq!(sizes.iter().sum::<usize>(), 40, "{sizes:?}");
+    assert!(
+        sizes.len() < 40,
+        "40 saves at once share commands, not one each: {sizes:?}"
+    );
+    let stored = db
+        .database()
+        .collection::<Document>("items")
+        .count_documents(doc! {})
+        .await
+        .unwrap();
+    assert_eq!(stored, 40);
+    mongo.client().database(&name).drop().await.expect("drop");
+}
+
+/// A save alone is sent at once, alone; saves one after the other keep their order.
+#[tokio::test]
+async fn saves_one_after_the_other_go_alone_and_keep_their_order() {
+    let mongo = shared_mongo();
+    let name = mongo.fresh_db("group-commit-seq");
+    let (db, sent) = recording_db(&name).await;
+    let items = db.database().collection::<Document>("items");
+    let inserts = GroupCommit::new(&db, items.clone());
+    for i in 0..5 {
+        inserts.insert(doc! { "n": i }).await.expect("insert");
+    }
+    assert_eq!(insert_sizes(&sent), [1, 1, 1, 1, 1]);
+    let raw = db.database().collection::<RawDocumentBuf>("items");
+    let listed = list_readable(&db, &raw, &OddDocuments::default(), |d| {
+        d.get_i32("n").map_err(|e| e.to_string())
+    })
+    .await
+    .expect("list");
+    assert_eq!(listed, [0, 1, 2, 3, 4]);
+    mongo.client().database(&name).drop().await.expect("drop");
+}
+
+/// In one batch, a document the server refuses gets its own write error, as
+/// `insert_one` would have given it; the others are stored.
+#[tokio::test]
+async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
+    let mongo = shared_mongo();
+    let name = mongo.fresh_db("group-commit-dup");
+    let (db, sent) = recording_db(&name).await;
+    let items = db.database().collection::<Document>("items");
+    items
+        .create_index(
+            IndexModel::builder()
+                .keys(doc! { "name": 1 })
+                .options(IndexOptions::builder().unique(true).build())
+                .build(),
+        )
+        .await
+        .expect("unique index");
+    let inserts = GroupCommit::new(&db, items.clone());
+    inserts.insert(doc! { "name": "a" }).await.expect("first a");
+    sent.lock().unwrap().clear();
+
+    let batch = ["b", "a", "c", "b"].map(|n| inserts.insert(doc! { "name": n }));
+    let results = futures_util::future::join_all(batch).await;
+    let codes: Vec<Option<i32>> = results
+        .iter()
+        .map(|r| match r {
+            Ok(()) => None,
+            Err(DbError::Driver(e)) => match &*e.kind {
+                ErrorKind::Write(WriteFailure::WriteError(w)) => Some(w.code),
+                other => panic!("not a write error: {other:?}"),
+            },
+            Err(e) => panic!("{e}"),
+        })
+        .collect();
+    assert_eq!(codes, [None, Some(11000), None, Some(11000)]);
+    assert_eq!(insert_sizes(&sent), [4], "the four went as one command");
+    let mut names: Vec<String> = items
+        .distinct("name", doc! {})
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(items.count_documents(doc! {}).await.unwrap(), 3);
+    mongo.client().database(&name).drop().await.expect("drop");
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::db::{list_readable, OddDocuments};
-use common::{Db, DbError};
+use common::{Db, DbError, GroupCommit};
 use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::options::IndexOptions;
@@ -76,6 +76,8 @@ enum Uniqueness {
 pub struct FavoriteStore {
     db: Db,
     favorites: Collection<FavoriteDoc>,
+    /// Saves while the index exists: concurrent ones share one `insert` command.
+    inserts: GroupCommit<FavoriteDoc>,
     raw: Collection<RawDocumentBuf>,
     odd: OddDocuments,
     /// Set once the unique index is known to exist. Made lazily, before the first
@@ -92,6 +94,7 @@ impl FavoriteStore {
         Self {
             db: db.clone(),
             favorites: db.database().collection(COLLECTION),
+            inserts: GroupCommit::new(db, db.database().collection(COLLECTION)),
             raw: db.database().collection(COLLECTION),
             odd: OddDocuments::default(),
             name_index: Arc::new(OnceCell::new()),
@@ -107,7 +110,8 @@ impl FavoriteStore {
     }
 
     /// Saves a favorite unless its name is taken. With the unique index, the server
-    /// decides (two racing saves of one name store one). While stored duplicates block
+    /// decides (two racing saves of one name store one, even within one batch of the
+    /// [`GroupCommit`]). While stored duplicates block
     /// the index, this process looks the name up first, one save at a time.
     pub async fn insert(
         &self,
@@ -122,19 +126,11 @@ impl FavoriteStore {
             url,
         };
         match self.uniqueness().await? {
-            Uniqueness::Index => {
-                let favorites = self.favorites.clone();
-                let doc = favorite.clone();
-                match self
-                    .db
-                    .run(async move { favorites.insert_one(&doc).await })
-                    .await
-                {
-                    Ok(_) => Ok(Inserted::Saved(favorite)),
-                    Err(DbError::Driver(e)) if is_duplicate_key(&e) => Ok(Inserted::NameTaken),
-                    Err(e) => Err(e),
-                }
-            }
+            Uniqueness::Index => match self.inserts.insert(favorite.clone()).await {
+                Ok(()) => Ok(Inserted::Saved(favorite)),
+                Err(DbError::Driver(e)) if is_duplicate_key(&e) => Ok(Inserted::NameTaken),
+                Err(e) => Err(e),
+            },
             Uniqueness::Checked => {
                 let _turn = self.checked_saves.lock().await;
                 let favorites = self.favorites.clone();
