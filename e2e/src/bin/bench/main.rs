@@ -56,7 +56,7 @@ struct Run {
 fn wrk(url: &str, connections: u32, seconds: u64, script: Option<&PathBuf>) -> Run {
     let mut cmd = Command::new("wrk");
     cmd.args([
-        "-t2",
+        &format!("-t{}", connections.min(2)),
         &format!("-c{connections}"),
         &format!("-d{seconds}s"),
         "--latency",
@@ -111,6 +111,15 @@ fn post_json(port: u16, path: &str, body: &str) -> Option<u16> {
     let mut line = String::new();
     BufReader::new(s).read_line(&mut line).ok()?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A save's JSON body for `service`; `tag` makes the name (or text) unique.
+fn seed_body(service: &str, tag: &str) -> String {
+    if service == "backend" {
+        format!("{{\"text\":\"goal {tag}\"}}")
+    } else {
+        format!("{{\"name\":\"seed {tag}\",\"type\":\"movie\",\"url\":\"u\"}}")
+    }
 }
 
 fn release_bin(name: &str) -> PathBuf {
@@ -179,20 +188,17 @@ fn main() {
         let pid = svc.pid();
         // exactly 100 documents, as the course's app would have after a while
         for i in 0..100 {
-            let body = if service == "backend" {
-                format!("{{\"text\":\"goal {i}\"}}")
-            } else {
-                format!("{{\"name\":\"seed {i}\",\"type\":\"movie\",\"url\":\"u\"}}")
-            };
-            let status = post_json(port, list, &body);
+            let status = post_json(port, list, &seed_body(service, &i.to_string()));
             assert_eq!(status, Some(201), "seeding {list}");
         }
         let (idle_rss, _) = rss_mb(pid);
         let url = svc.url(list);
         // every GET first, on the 100 documents; then the POSTs (which add thousands)
+        // one connection shows a lone client's save: no other save to share a command with
         let runs = [
             (16u32, "GET", None),
             (64, "GET", None),
+            (1, "POST", Some(script)),
             (16, "POST", Some(script)),
             (64, "POST", Some(script)),
         ];
@@ -208,9 +214,19 @@ fn main() {
                         0.0
                     }
                 };
-                // the burst stall: the first request after the load generator has gone
+                // the burst stall: the first request of the same kind after the load
+                // generator has gone (a save after saves: a list after thousands of saves
+                // would measure the list's length)
                 let t0 = Instant::now();
-                let status = test_support::http_status(port, list);
+                let status = if s.is_some() {
+                    post_json(
+                        port,
+                        list,
+                        &seed_body(service, &format!("after {connections}")),
+                    )
+                } else {
+                    test_support::http_status(port, list)
+                };
                 let after = t0.elapsed();
                 rows.push(format!(
                     "| {service} | {what} {list} | {connections} | {:.0} | {} | {} | {:.3} | {:.3} | {} in {:.0} ms |",
@@ -239,7 +255,7 @@ fn main() {
         println!("{r}");
     }
     println!(
-        "\n{} s per run, wrk -t2, {} cores; database: the MongoDB-compatible test server",
+        "\n{} s per run, wrk -t2 (-t1 for one connection), {} cores; database: the MongoDB-compatible test server",
         seconds,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
