@@ -29,6 +29,22 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// An exclusive lock (`flock`) on `path`, held until the file is dropped; waits for
+/// another holder. The file and its directory are created if missing (on a new machine
+/// the cache directory does not exist yet). Panics naming the path when it cannot.
+pub fn lock_file(path: &std::path::Path) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    }
+    let file = std::fs::File::create(path)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+    // SAFETY: flock on a descriptor we own; released when `file` is dropped.
+    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    file
+}
+
 /// A directory under the system temp dir, removed on drop.
 pub struct TempDir(PathBuf);
 
@@ -63,4 +79,28 @@ pub fn unique_suffix() -> String {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_file_makes_its_directory_and_is_exclusive() {
+        let tmp = TempDir::new("lock-file");
+        let path = tmp.path().join("new/cache/dir/x.lock");
+        let held = lock_file(&path);
+        assert!(path.is_file());
+        use std::os::fd::AsRawFd;
+        let other = std::fs::File::open(&path).unwrap();
+        // SAFETY: flock on descriptors we own.
+        let busy = unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        assert_eq!(
+            busy, -1,
+            "a second holder is refused while the lock is held"
+        );
+        drop(held);
+        let free = unsafe { libc::flock(other.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        assert_eq!(free, 0, "free once the holder is gone");
+    }
 }

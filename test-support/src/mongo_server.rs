@@ -108,7 +108,7 @@ pub fn terminate(pid: u32) {
 /// `(data dir, root password)`.
 pub fn template() -> (PathBuf, String) {
     let dir = pytool::cache_dir().join("secantus-template");
-    let _lock = lock(&pytool::cache_dir().join("secantus-template.lock"));
+    let _lock = crate::lock_file(&pytool::cache_dir().join("secantus-template.lock"));
     let credentials = dir.join("credentials");
     if let (Ok(password), true) = (
         std::fs::read_to_string(&credentials),
@@ -177,7 +177,7 @@ pub struct Shared {
 pub fn start() -> Shared {
     let state = state_dir();
     std::fs::create_dir_all(&state).expect("state dir");
-    let _lock = lock(&state.with_extension("lock"));
+    let _lock = crate::lock_file(&state.with_extension("lock"));
     let port = shared_port();
     let (template, password) = template();
     let pid = match running(&state, port) {
@@ -276,14 +276,4 @@ pub fn copy_dir(from: &Path, to: &Path) {
         .status()
         .is_ok_and(|s| s.success());
     assert!(ok, "copying {} to {} failed", from.display(), to.display());
-}
-
-/// An exclusive lock on `path` (created if needed), held until the file is dropped.
-fn lock(path: &Path) -> File {
-    use std::os::fd::AsRawFd;
-    let file =
-        File::create(path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-    // SAFETY: flock on a descriptor we own; released when `file` is dropped.
-    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
-    file
 }

@@ -22,13 +22,7 @@ pub fn install(package: &str, version: &str, bin: &str) -> PathBuf {
     let dir = cache_dir();
     let venv = dir.join(format!("{package}-venv"));
     let exe = venv.join("bin").join(bin);
-    std::fs::create_dir_all(&dir).expect("cache dir");
-    let lock = std::fs::File::create(dir.join(format!("{package}.lock"))).expect("lock file");
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock on a file descriptor we own; released when `lock` is dropped.
-    unsafe {
-        libc::flock(lock.as_raw_fd(), libc::LOCK_EX);
-    }
+    let _lock = crate::lock_file(&dir.join(format!("{package}.lock")));
     let installed = Command::new(venv.join("bin/python"))
         .args([
             "-c",
