@@ -11,7 +11,7 @@ use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::event::command::CommandEvent;
 use mongodb::event::EventHandler;
 use mongodb::options::{ClientOptions, IndexOptions};
-use mongodb::IndexModel;
+use mongodb::{Collection, IndexModel};
 use test_support::mongo::shared_mongo;
 
 /// The commands a client sent, `(name, body)`, in order.
@@ -103,14 +103,29 @@ fn insert_sizes(sent: &Sent) -> Vec<usize> {
         .collect()
 }
 
+/// A fresh database `prefix-…` with a recording client, its `items` collection and a
+/// [`GroupCommit`] on it: `(database name, db, sent commands, items, inserts)`.
+async fn group_commit_on_items(
+    prefix: &str,
+) -> (
+    String,
+    Db,
+    Sent,
+    Collection<Document>,
+    GroupCommit<Document>,
+) {
+    let name = shared_mongo().fresh_db(prefix);
+    let (db, sent) = recording_db(&name).await;
+    let items = db.database().collection::<Document>("items");
+    let inserts = GroupCommit::new(&db, items.clone());
+    (name, db, sent, items, inserts)
+}
+
 /// Saves made at the same time go to the database as one `insert` (group commit), and
 /// every one of them is stored.
 #[tokio::test]
 async fn concurrent_saves_share_one_insert_and_each_is_stored() {
-    let mongo = shared_mongo();
-    let name = mongo.fresh_db("group-commit");
-    let (db, sent) = recording_db(&name).await;
-    let inserts = GroupCommit::new(&db, db.database().collection::<Document>("items"));
+    let (name, _db, sent, items, inserts) = group_commit_on_items("group-commit").await;
     let saves = (0..40).map(|i| inserts.insert(doc! { "n": i }));
     let results = futures_util::future::join_all(saves).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
@@ -121,24 +136,19 @@ async fn concurrent_saves_share_one_insert_and_each_is_stored() {
         sizes.len() < 40,
         "40 saves at once share commands, not one each: {sizes:?}"
     );
-    let stored = db
-        .database()
-        .collection::<Document>("items")
-        .count_documents(doc! {})
+    assert_eq!(items.count_documents(doc! {}).await.unwrap(), 40);
+    shared_mongo()
+        .client()
+        .database(&name)
+        .drop()
         .await
-        .unwrap();
-    assert_eq!(stored, 40);
-    mongo.client().database(&name).drop().await.expect("drop");
+        .expect("drop");
 }
 
 /// A save alone is sent at once, alone; saves one after the other keep their order.
 #[tokio::test]
 async fn saves_one_after_the_other_go_alone_and_keep_their_order() {
-    let mongo = shared_mongo();
-    let name = mongo.fresh_db("group-commit-seq");
-    let (db, sent) = recording_db(&name).await;
-    let items = db.database().collection::<Document>("items");
-    let inserts = GroupCommit::new(&db, items.clone());
+    let (name, db, sent, _items, inserts) = group_commit_on_items("group-commit-seq").await;
     for i in 0..5 {
         inserts.insert(doc! { "n": i }).await.expect("insert");
     }
@@ -150,17 +160,19 @@ async fn saves_one_after_the_other_go_alone_and_keep_their_order() {
     .await
     .expect("list");
     assert_eq!(listed, [0, 1, 2, 3, 4]);
-    mongo.client().database(&name).drop().await.expect("drop");
+    shared_mongo()
+        .client()
+        .database(&name)
+        .drop()
+        .await
+        .expect("drop");
 }
 
 /// In one batch, a document the server refuses gets its own write error, as
 /// `insert_one` would have given it; the others are stored.
 #[tokio::test]
 async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
-    let mongo = shared_mongo();
-    let name = mongo.fresh_db("group-commit-dup");
-    let (db, sent) = recording_db(&name).await;
-    let items = db.database().collection::<Document>("items");
+    let (name, _db, sent, items, inserts) = group_commit_on_items("group-commit-dup").await;
     items
         .create_index(
             IndexModel::builder()
@@ -170,7 +182,6 @@ async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
         )
         .await
         .expect("unique index");
-    let inserts = GroupCommit::new(&db, items.clone());
     inserts.insert(doc! { "name": "a" }).await.expect("first a");
     sent.lock().unwrap().clear();
 
@@ -199,5 +210,10 @@ async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
     names.sort();
     assert_eq!(names, ["a", "b", "c"]);
     assert_eq!(items.count_documents(doc! {}).await.unwrap(), 3);
-    mongo.client().database(&name).drop().await.expect("drop");
+    shared_mongo()
+        .client()
+        .database(&name)
+        .drop()
+        .await
+        .expect("drop");
 }
