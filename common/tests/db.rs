@@ -104,28 +104,22 @@ fn insert_sizes(sent: &Sent) -> Vec<usize> {
 }
 
 /// A fresh database `prefix-…` with a recording client, its `items` collection and a
-/// [`GroupCommit`] on it: `(database name, db, sent commands, items, inserts)`.
+/// [`GroupCommit`] on it: `(db, sent commands, items, inserts)`.
 async fn group_commit_on_items(
     prefix: &str,
-) -> (
-    String,
-    Db,
-    Sent,
-    Collection<Document>,
-    GroupCommit<Document>,
-) {
+) -> (Db, Sent, Collection<Document>, GroupCommit<Document>) {
     let name = shared_mongo().fresh_db(prefix);
     let (db, sent) = recording_db(&name).await;
     let items = db.database().collection::<Document>("items");
     let inserts = GroupCommit::new(&db, items.clone());
-    (name, db, sent, items, inserts)
+    (db, sent, items, inserts)
 }
 
 /// Saves made at the same time go to the database as one `insert` (group commit), and
 /// every one of them is stored.
 #[tokio::test]
 async fn concurrent_saves_share_one_insert_and_each_is_stored() {
-    let (name, _db, sent, items, inserts) = group_commit_on_items("group-commit").await;
+    let (db, sent, items, inserts) = group_commit_on_items("group-commit").await;
     let saves = (0..40).map(|i| inserts.insert(doc! { "n": i }));
     let results = futures_util::future::join_all(saves).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
@@ -137,18 +131,13 @@ async fn concurrent_saves_share_one_insert_and_each_is_stored() {
         "40 saves at once share commands, not one each: {sizes:?}"
     );
     assert_eq!(items.count_documents(doc! {}).await.unwrap(), 40);
-    shared_mongo()
-        .client()
-        .database(&name)
-        .drop()
-        .await
-        .expect("drop");
+    db.database().drop().await.expect("drop");
 }
 
 /// A save alone is sent at once, alone; saves one after the other keep their order.
 #[tokio::test]
 async fn saves_one_after_the_other_go_alone_and_keep_their_order() {
-    let (name, db, sent, _items, inserts) = group_commit_on_items("group-commit-seq").await;
+    let (db, sent, _items, inserts) = group_commit_on_items("group-commit-seq").await;
     for i in 0..5 {
         inserts.insert(doc! { "n": i }).await.expect("insert");
     }
@@ -160,19 +149,14 @@ async fn saves_one_after_the_other_go_alone_and_keep_their_order() {
     .await
     .expect("list");
     assert_eq!(listed, [0, 1, 2, 3, 4]);
-    shared_mongo()
-        .client()
-        .database(&name)
-        .drop()
-        .await
-        .expect("drop");
+    db.database().drop().await.expect("drop");
 }
 
 /// In one batch, a document the server refuses gets its own write error, as
 /// `insert_one` would have given it; the others are stored.
 #[tokio::test]
 async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
-    let (name, _db, sent, items, inserts) = group_commit_on_items("group-commit-dup").await;
+    let (db, sent, items, inserts) = group_commit_on_items("group-commit-dup").await;
     items
         .create_index(
             IndexModel::builder()
@@ -210,10 +194,5 @@ async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
     names.sort();
     assert_eq!(names, ["a", "b", "c"]);
     assert_eq!(items.count_documents(doc! {}).await.unwrap(), 3);
-    shared_mongo()
-        .client()
-        .database(&name)
-        .drop()
-        .await
-        .expect("drop");
+    db.database().drop().await.expect("drop");
 }
