@@ -412,8 +412,17 @@ wait_replicas() { # SERVICE N|RUNNING/WANTED SECONDS
 # MONGO_IMAGE itself (the official mongo:8 image ships mongosh).
 mongosh_image() {
   if [ -n "${MONGOSH_IMAGE:-}" ]; then echo "$MONGOSH_IMAGE"; return; fi
-  case $MONGO_IMAGE in
-    goals-ci-secantusdb*) echo course-mongosh ;;
-    *) echo "$MONGO_IMAGE" ;;
-  esac
+  if mongo_is_standin; then echo course-mongosh; else echo "$MONGO_IMAGE"; fi
+}
+
+# mongo_is_standin: MONGO_IMAGE is the CI stand-in (goals-ci-secantusdb, docker/ci/): its
+# compose override (docker/ci/compose.ci.yml) gives it a healthcheck of its own.
+mongo_is_standin() { [[ $MONGO_IMAGE == goals-ci-secantusdb* ]]; }
+
+# ensure_image TAG WHAT: builds TAG with exercises/build-images.sh WHAT when it is missing
+# (seconds with a warm cache, minutes cold).
+ensure_image() {
+  docker image inspect "$1" >/dev/null 2>&1 && return 0
+  echo "  building $1 (exercises/build-images.sh $2: seconds with a warm cache, minutes cold)"
+  bash "$EX_ROOT/exercises/build-images.sh" "$2" || fatal "could not build $1"
 }

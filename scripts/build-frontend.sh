@@ -112,7 +112,7 @@ build_wasm() {
 }
 GZIP_COPIES=${FRONTEND_GZIP:-1}
 # The site from the wasm: wasm-bindgen, CSS and public files, swapped in at once. Each step
-# says when it fails (it may run where `set -e` does not stop the script: beside the server).
+# says when it fails.
 site() {
   local wasm_in=$WASM_TARGET_DIR/wasm32-unknown-unknown/$PROFILE_DIR/${NAME}_wasm.wasm new=$SITE.new
   [ -f "$wasm_in" ] || die "$wasm_in was not built"
@@ -138,14 +138,13 @@ site() {
 }
 
 if [ "$SERVER" = 1 ] && [ "$WASM_TARGET_DIR" != "$TARGET_DIR" ]; then
-  # the wasm, then the site from it, while the server binary builds
+  # the wasm, then the site from it, in a background job (`set -e` holds there), while the
+  # server binary builds; the script never ends with one of the two still running
   step_start "server binary (ssr) beside browser lib (hydrate, wasm32) and the site, $PROFILE"
-  T_SIDE=$T0
-  build_server & SERVER_PID=$!
-  WASM_OK=0; { build_wasm && site; } || WASM_OK=$?
-  wait "$SERVER_PID" || die "the server binary did not build"
-  [ "$WASM_OK" = 0 ] || die "the browser lib did not build"
-  STEP="server binary, browser lib and site, side by side"; T0=$T_SIDE; step_end
+  { build_wasm; site; } & WASM_PID=$!
+  build_server || { wait "$WASM_PID"; die "the server binary did not build"; }
+  wait "$WASM_PID" || die "the browser lib or the site did not build"
+  STEP="server binary, browser lib and site, side by side"; step_end
 else
   if [ "$SERVER" = 1 ]; then
     step_start "server binary (ssr, $PROFILE)"

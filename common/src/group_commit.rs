@@ -15,8 +15,9 @@
 //! stored in the order they arrived; concurrent requests have no order of their own.
 //! An insert runs to completion even when the caller is gone (like [`Db::run`]). One that
 //! waited [`SLOT_TIMEOUT`] for its batch is answered [`DbError::Busy`] unsent; when a batch
-//! finds the database unreachable, the documents that waited for it get that error at
-//! once, unsent (so a save is answered within about one driver timeout, as before).
+//! finds the database unavailable ([`mongo::is_unavailable`]: unreachable, or refusing
+//! our login), the documents that waited for it get that error at once, unsent (so a
+//! save is answered within about one driver timeout, as before).
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -133,7 +134,7 @@ impl<T: Serialize + Send + Sync + 'static> GroupCommit<T> {
                 let _ = answer.send(answer_for(&result, i));
             }
             if let Err(DbError::Driver(e)) = &result {
-                if mongo::is_unreachable(e) {
+                if mongo::is_unavailable(e) {
                     // the documents that waited for this batch get its answer at once,
                     // unsent, rather than a second wait of their own
                     let waited = std::mem::take(

@@ -293,19 +293,6 @@ pub fn watch(db: Db, target: String) {
     });
 }
 
-/// The database could not be reached (no server selected within [`DRIVER_TIMEOUT`], a
-/// connection failed or was cleared, a host name that does not resolve): the command
-/// may not have been sent at all, and the next one is unlikely to fare better at once.
-pub fn is_unreachable(err: &MongoError) -> bool {
-    matches!(
-        &*err.kind,
-        ErrorKind::ServerSelection { .. }
-            | ErrorKind::Io(_)
-            | ErrorKind::ConnectionPoolCleared { .. }
-            | ErrorKind::DnsResolve { .. }
-    )
-}
-
 /// A one-line reason for a failed ping that a student can act on.
 pub fn explain(err: &MongoError) -> String {
     match &*err.kind {

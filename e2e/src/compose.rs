@@ -2,7 +2,8 @@
 //! profiles and environment, and the commands the suites run on it (build with progress
 //! lines, up, down, ps, logs, exec, one-off containers, reading a file from a volume).
 //!
-//! One run per project name at a time on a machine ([`RunLock`]). What the project made
+//! One run per project name at a time on a machine (a lock file, `/tmp/{name}.lock`: a
+//! second run of the project would tear down the first's stack, so it waits). What the project made
 //! is removed when the handle is dropped, after a panic too: its containers (one-off ones
 //! included), networks and volumes (but those named in [`Project::keep_volumes`]); images
 //! and the build cache stay, so the next run is fast. After a panic the stack's state
@@ -15,8 +16,8 @@ use std::time::{Duration, Instant};
 use test_support::process::output_text;
 use test_support::TempDir;
 
+use crate::clip;
 use crate::docker::{docker, docker_try, finished, stdout_of};
-use crate::lock::RunLock;
 use crate::wait::{secs, Ticker, PROGRESS_EVERY};
 
 /// The image the suites run one-off helper containers from (it is on every machine that
@@ -44,7 +45,7 @@ pub struct Project {
     keep_volumes: Vec<String>,
     one_offs: Vec<String>,
     scratch: TempDir,
-    _lock: RunLock,
+    _lock: std::fs::File,
 }
 
 impl Project {
@@ -61,7 +62,7 @@ impl Project {
             keep_volumes: Vec::new(),
             one_offs: Vec::new(),
             scratch: TempDir::new(name),
-            _lock: RunLock::acquire(name),
+            _lock: test_support::lock_file(Path::new(&format!("/tmp/{name}.lock"))),
         }
     }
 
@@ -177,10 +178,10 @@ impl Project {
             }
             std::thread::sleep(Duration::from_millis(100));
         };
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
         if status.success() {
             Ok(ticker.elapsed())
         } else {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
             let lines: Vec<&str> = text.lines().collect();
             Err(format!(
                 "docker compose build failed ({status}):\n{}",
@@ -252,7 +253,9 @@ impl Project {
     /// removed by the clean-up; a leftover of that name from an aborted run is removed now.
     pub fn one_off<'a>(&mut self, name: &'a str) -> &'a str {
         let _ = docker(&["rm", "-f", name]);
-        self.one_offs.push(name.to_owned());
+        if !self.one_offs.iter().any(|c| c == name) {
+            self.one_offs.push(name.to_owned());
+        }
         name
     }
 
@@ -354,14 +357,6 @@ pub fn strip_ansi(text: &str) -> String {
         }
     }
     out
-}
-
-/// `text` cut to at most `max` characters.
-pub fn clip(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    }
 }
 
 #[cfg(test)]

@@ -122,10 +122,7 @@ impl Http {
 impl Reply {
     /// The start of the body (300 characters), for messages.
     pub fn excerpt(&self) -> &str {
-        match self.body.char_indices().nth(300) {
-            Some((i, _)) => &self.body[..i],
-            None => &self.body,
-        }
+        crate::clip(&self.body, 300)
     }
 
     /// `Ok` when the status is `want`; else `Err("got STATUS: body…")`.

@@ -8,7 +8,6 @@
 pub mod compose;
 pub mod docker;
 pub mod http;
-pub mod lock;
 pub mod report;
 pub mod wait;
 
@@ -17,6 +16,24 @@ use std::process::Command;
 
 use serde_json::Value;
 pub use test_support::workspace_root;
+
+/// `text` cut to at most `max` characters (for one-line messages).
+pub fn clip(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// Replaces `from` by `to` in `file` (which must have it); returns the original text.
+pub fn edit(file: &Path, from: &str, to: &str) -> Result<String, String> {
+    let original = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    crate::report::ensure(original.contains(from), || {
+        format!("{} has no {from:?}: the edit did not apply", file.display())
+    })?;
+    std::fs::write(file, original.replace(from, to)).map_err(|e| e.to_string())?;
+    Ok(original)
+}
 
 /// `deploy/kubernetes/{path}` of the checkout.
 pub fn kubernetes_dir(path: &str) -> PathBuf {

@@ -137,11 +137,7 @@ impl Drop for Report {
 }
 
 fn first_line(text: &str) -> &str {
-    let line = text.lines().next().unwrap_or("");
-    match line.char_indices().nth(200) {
-        Some((i, _)) => &line[..i],
-        None => line,
-    }
+    crate::clip(text.lines().next().unwrap_or(""), 200)
 }
 
 /// `Ok` when `cond` holds; else `Err(why())`.

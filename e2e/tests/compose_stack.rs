@@ -24,7 +24,8 @@
 
 use std::time::{Duration, Instant};
 
-use e2e::compose::{clip, env_port, Project, HELPER_IMAGE};
+use e2e::clip;
+use e2e::compose::{env_port, Project, HELPER_IMAGE};
 use e2e::docker::{docker, docker_try, health, inspect, require_compose};
 use e2e::http::{port_open, Http, Reply};
 use e2e::report::{ensure, same, Report};

@@ -27,12 +27,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use e2e::compose::{clip, env_port, Project};
+use e2e::clip;
+use e2e::compose::{env_port, Project};
 use e2e::docker::{health, require_compose};
 use e2e::http::Http;
 use e2e::report::{ensure, same, Report};
 use e2e::wait::{secs, until, Ticker, PROGRESS_EVERY};
-use e2e::{copy_sources, workspace_root};
+use e2e::{copy_sources, edit, workspace_root};
 use test_support::{free_port, unique_suffix, TempDir};
 
 /// The backend's answer to deleting a goal that does not exist, as its source has it.
@@ -161,16 +162,6 @@ fn served(
     .map(|((), took)| took)
 }
 
-/// Replaces `from` by `to` in `file` (which must have it); returns the original text.
-fn edit(file: &Path, from: &str, to: &str) -> Result<String, String> {
-    let original = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    ensure(original.contains(from), || {
-        format!("{} has no {from:?}: the edit did not apply", file.display())
-    })?;
-    std::fs::write(file, original.replace(from, to)).map_err(|e| e.to_string())?;
-    Ok(original)
-}
-
 /// The times the stack's reloads took, for the closing lines.
 #[derive(Default)]
 struct Timings {
@@ -295,7 +286,8 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
         wait_healthy(&mut r, p, "favorites", Duration::from_secs(600));
     }
 
-    if r.failures() == 0 && var_or("DEV_FRONTEND", "1") == "1" {
+    let with_frontend = var_or("DEV_FRONTEND", "1") == "1";
+    if r.failures() == 0 && with_frontend {
         let limit: u64 = var_or("DEV_FRONTEND_LIMIT", "600")
             .parse()
             .expect("DEV_FRONTEND_LIMIT: seconds");
@@ -351,7 +343,7 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
         });
     }
 
-    if r.failures() == 0 && var_or("DEV_FRONTEND", "1") == "1" {
+    if r.failures() == 0 && with_frontend {
         common_edit(
             &mut r,
             work.path(),
@@ -372,9 +364,9 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
     r.finish();
 }
 
-/// The last step times of scripts/build-frontend.sh in the frontend's log, on one line.
-fn build_steps(p: &Project) -> String {
-    let logs = p.logs(&["frontend"], None);
+/// The last step times of scripts/build-frontend.sh in the frontend's log `logs`, on one
+/// line.
+fn build_steps(logs: &str) -> String {
     let steps: Vec<&str> = logs
         .lines()
         .filter_map(|l| l.split_once("[build-frontend] ").map(|(_, s)| s))
@@ -422,7 +414,7 @@ fn frontend(
     ));
     r.note(&format!(
         "the frontend's first build: {built} (scripts/build-frontend.sh, in the container's log): {}",
-        build_steps(p)
+        build_steps(&logs)
     ));
     let url = format!("http://127.0.0.1:{port}/");
     let boot_url = format!("http://127.0.0.1:{port}/__live-reload");
@@ -468,7 +460,10 @@ fn frontend(
                     "edited page served {} s after the save (server + wasm rebuilt, server restarted)",
                     secs(took)
                 ));
-                r.note(&format!("the rebuild's steps: {}", build_steps(p)));
+                r.note(&format!(
+                    "the rebuild's steps: {}",
+                    build_steps(&p.logs(&["frontend"], None))
+                ));
                 times.frontend.push(took);
                 let boot2 = boot(http);
                 r.check(
@@ -549,15 +544,14 @@ fn common_edit(r: &mut Report, work: &Path, http: &Http, ports: [u16; 3], times:
                 return;
             }
             let limit = Duration::from_secs(600);
-            let mut slowest = Duration::ZERO;
+            // the three waits run one after the other: the last one ends when all serve it
             for (name, port) in [("backend", backend), ("favorites", favorites)] {
                 let url = format!("http://127.0.0.1:{port}/healthz");
-                match served(http, "GET", &url, text, limit) {
-                    Ok(_) => slowest = slowest.max(save.elapsed()),
-                    Err(e) => return r.fail(&format!("{name} serves the {step} /healthz"), &e),
+                if let Err(e) = served(http, "GET", &url, text, limit) {
+                    return r.fail(&format!("{name} serves the {step} /healthz"), &e);
                 }
             }
-            match e2e::wait::until(
+            let new_boot = until(
                 "the frontend's new boot id",
                 limit,
                 Duration::from_millis(100),
@@ -567,20 +561,19 @@ fn common_edit(r: &mut Report, work: &Path, http: &Http, ports: [u16; 3], times:
                         format!("boot id {now:?}")
                     })
                 },
-            ) {
-                Ok(_) => slowest = slowest.max(save.elapsed()),
-                Err(e) => {
-                    return r.fail(
-                        &format!("the frontend serves again after the {step} common/"),
-                        &e,
-                    )
-                }
+            );
+            if let Err(e) = new_boot {
+                return r.fail(
+                    &format!("the frontend serves again after the {step} common/"),
+                    &e,
+                );
             }
+            let took = save.elapsed();
             r.pass(&format!(
                 "{step} common/ served by backend, favorites and the frontend {} s after the save",
-                secs(slowest)
+                secs(took)
             ));
-            times.common.push(slowest);
+            times.common.push(took);
         }
     }
 }

@@ -15,10 +15,7 @@ need_image "$MONGO_IMAGE" "$BACKEND_IMAGE" "$FRONTEND_IMAGE" "$FAVORITES_IMAGE"
 # the throwaway mongosh client: mongo:8 itself, or where that is the CI stand-in (its mongosh
 # only answers healthchecks) course-mongosh, built here when missing
 MONGOSH=$(mongosh_image)
-if [ "$MONGOSH" = course-mongosh ] && ! docker image inspect "$MONGOSH" >/dev/null 2>&1; then
-  echo "  building course-mongosh (exercises/build-images.sh mongosh: a few minutes cold)"
-  bash "$EX_ROOT/exercises/build-images.sh" mongosh || fatal "could not build course-mongosh"
-fi
+[ "$MONGOSH" != course-mongosh ] || ensure_image course-mongosh mongosh
 need_image "$MONGOSH"
 cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT"
 
@@ -47,7 +44,7 @@ chmod 644 "$SECRET_ENV"   # the backend runs as user 65532: it must be able to r
 # exercise's override (image tags, labels); host ports from the environment.
 PROJECT=ex-11-goals
 FILES=(-f docker-compose.yml)
-case $MONGO_IMAGE in goals-ci-secantusdb*) FILES+=(-f docker/ci/compose.ci.yml) ;; esac
+mongo_is_standin && FILES+=(-f docker/ci/compose.ci.yml)
 FILES+=(-f exercises/multi-container/compose.exercise.yml)
 ABS_FILES=()
 for ((i = 1; i < ${#FILES[@]}; i += 2)); do ABS_FILES+=(-f "$EX_ROOT/${FILES[i]}"); done

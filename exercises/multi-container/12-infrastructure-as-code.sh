@@ -19,12 +19,11 @@ PROJECT=$(ex_name goals)
 # the full `ansible` package (17 MB, ~47 s) adds collections it does not need.
 need_deb ansible-playbook ansible-core
 
-# the stack's images: built here when missing (run.sh builds all but the frontend)
-for svc in backend:"$BACKEND_IMAGE" favorites:"$FAVORITES_IMAGE" frontend:"$FRONTEND_IMAGE"; do
-  docker image inspect "${svc#*:}" >/dev/null 2>&1 && continue
-  echo "  building ${svc#*:} (exercises/build-images.sh ${svc%%:*}: seconds with a warm cache, minutes cold)"
-  bash "$EX_ROOT/exercises/build-images.sh" "${svc%%:*}" || fatal "could not build ${svc#*:}"
-done
+# the stack's images, and the toolbox the notes' compose file runs: built here when missing
+ensure_image "$BACKEND_IMAGE" backend
+ensure_image "$FAVORITES_IMAGE" favorites
+ensure_image "$FRONTEND_IMAGE" frontend
+ensure_image "$TOOLBOX_IMAGE" toolbox
 
 # recap NAME: a number from the PLAY RECAP line of the last ansible-playbook output
 recap() { sed -n "s/^localhost *:.* $1=\([0-9]*\).*/\1/p" <<<"$OUT" | tail -1; }
@@ -41,9 +40,7 @@ FRONTEND_PORT=$(free_port)
 
 # The check's settings: the same playbook, pointed at this run's project, ports and images.
 FILES=(docker-compose.yml)
-case $MONGO_IMAGE in
-  goals-ci-secantusdb*) FILES+=(docker/ci/compose.ci.yml) ;;  # no mongosh: its own healthcheck
-esac
+mongo_is_standin && FILES+=(docker/ci/compose.ci.yml)  # no mongosh: its own healthcheck
 # the exercises' override (shared with 11): the images exercises/build-images.sh built (no
 # build here), the MongoDB image of MONGO_IMAGE, and the course label on everything
 FILES+=(exercises/multi-container/compose.exercise.yml)

@@ -29,9 +29,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// An exclusive lock (`flock`) on `path`, held until the file is dropped; waits for
-/// another holder. The file and its directory are created if missing (on a new machine
-/// the cache directory does not exist yet). Panics naming the path when it cannot.
+/// An exclusive lock (`flock`) on `path`, held until the file is dropped. When another
+/// process holds it, says so and waits. The file and its directory are created if missing
+/// (on a new machine the cache directory does not exist yet). Panics naming the path when
+/// it cannot.
 pub fn lock_file(path: &std::path::Path) -> std::fs::File {
     use std::os::fd::AsRawFd;
     if let Some(dir) = path.parent() {
@@ -41,7 +42,16 @@ pub fn lock_file(path: &std::path::Path) -> std::fs::File {
     let file = std::fs::File::create(path)
         .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
     // SAFETY: flock on a descriptor we own; released when `file` is dropped.
-    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    let free = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    if !free {
+        eprintln!(
+            "[lock] another process holds {}: waiting for it",
+            path.display()
+        );
+        // SAFETY: as above.
+        let got = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0;
+        assert!(got, "cannot lock {}", path.display());
+    }
     file
 }
 

@@ -168,7 +168,6 @@ pub struct Shared {
     pub port: u16,
     pub password: String,
     pub template: PathBuf,
-    pub pid: u32,
 }
 
 /// Starts the shared server, or reuses it when it already runs (one start at a time across
@@ -180,10 +179,9 @@ pub fn start() -> Shared {
     let _lock = crate::lock_file(&state.with_extension("lock"));
     let port = shared_port();
     let (template, password) = template();
-    let pid = match running(&state, port) {
+    match running(&state, port) {
         Some(pid) => {
             eprintln!("[mongo-test] reusing the server on {HOST}:{port} (pid {pid})");
-            pid
         }
         None => {
             assert!(
@@ -205,14 +203,12 @@ pub fn start() -> Shared {
                 started.elapsed().as_secs_f64(),
                 state.display()
             );
-            child.id()
         }
-    };
+    }
     let shared = Shared {
         port,
         password,
         template,
-        pid,
     };
     write_env(&state, &shared);
     shared

@@ -7,7 +7,6 @@
 //! - `docker stop` of each service (they stop at once on SIGTERM);
 //! - hot reload save → served, by the dev suite (`tests/dev_stack.rs`, `DEV_ROUNDS=2`).
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -18,13 +17,6 @@ use test_support::{free_port, workspace_root, TempDir};
 
 /// The stack's services built from the project's Dockerfile.
 const OURS: [&str; 4] = ["backend", "favorites", "swapi", "frontend"];
-
-/// Replaces `from` by `to` in `file` (which must have it).
-fn edit(file: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(file).expect("a source file of the copy");
-    assert!(text.contains(from), "{} has no {from:?}", file.display());
-    std::fs::write(file, text.replace(from, to)).expect("write the copy");
-}
 
 /// Rows of the figures table: `| figure | value |`.
 pub fn figures() -> Vec<String> {
@@ -81,7 +73,8 @@ pub fn figures() -> Vec<String> {
             "frontend (server + wasm)",
         ),
     ] {
-        edit(&work.path().join(file), text, &format!("{text} ({n})"));
+        e2e::edit(&work.path().join(file), text, &format!("{text} ({n})"))
+            .expect("the one-line change");
         let t = p.build(&[svc]).expect("the rebuild");
         rows.push(format!(
             "| image rebuild after a one-line change: {what} | {} s |",
