@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use common::mongo::MongoDefaults;
-use common::server::{Service, StartError};
-use common::{ConfigError, Env, MongoConfig};
+use mongo_kit::{MongoConfig, MongoDefaults};
+use service_kit::server::{Service, StartError};
+use service_kit::{ConfigError, Env};
 
 pub const DEFAULT_PORT: u16 = 80;
 
@@ -55,6 +55,6 @@ impl Service for Config {
     }
 
     async fn run(self) -> Result<(), StartError> {
-        crate::run(self).await
+        mongo_kit::service::run(self).await
     }
 }

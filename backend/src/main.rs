@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::server::main::<backend::Config>()
+    service_kit::server::main::<backend::Config>()
 }

@@ -168,7 +168,7 @@ struct Timings {
     backend: Vec<Duration>,
     frontend_first: Option<String>,
     frontend: Vec<Duration>,
-    common: Vec<Duration>,
+    shared: Vec<Duration>,
 }
 
 /// The median of `times` (the middle one; the mean of the two middle ones), or `None`.
@@ -344,7 +344,7 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
     }
 
     if r.failures() == 0 && with_frontend {
-        common_edit(
+        shared_edit(
             &mut r,
             work.path(),
             &http,
@@ -353,13 +353,13 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
         );
     }
 
-    println!("hot reload, save -> served (the frontend: its page; common/: all three):");
+    println!("hot reload, save -> served (the frontend: its page; service-kit/: all three):");
     println!("  backend   {}", listed(&times.backend));
     if let Some(first) = &times.frontend_first {
         println!("  frontend  {} (its {first})", listed(&times.frontend));
     }
-    if !times.common.is_empty() {
-        println!("  common/   {}", listed(&times.common));
+    if !times.shared.is_empty() {
+        println!("  service-kit/ {}", listed(&times.shared));
     }
     r.finish();
 }
@@ -516,13 +516,13 @@ fn frontend(
     });
 }
 
-/// An edit in `common/` (`/healthz`'s status text, served by the backend and favorites;
-/// the frontend links common too): the seconds until the backend and favorites answer it
+/// An edit in `service-kit/` (`/healthz`'s status text, served by the backend and favorites;
+/// the frontend links service-kit too): the seconds until the backend and favorites answer it
 /// and the frontend serves again with a new boot id, per save (edit, then restore).
-fn common_edit(r: &mut Report, work: &Path, http: &Http, ports: [u16; 3], times: &mut Timings) {
-    r.phase("an edit in common/: backend, favorites and the frontend rebuilt");
+fn shared_edit(r: &mut Report, work: &Path, http: &Http, ports: [u16; 3], times: &mut Timings) {
+    r.phase("an edit in service-kit/: backend, favorites and the frontend rebuilt");
     let [backend, favorites, frontend] = ports;
-    let file = work.join("common/src/openapi.rs");
+    let file = work.join("service-kit/src/openapi.rs");
     let original = "status: \"ok\".into()";
     let boot_url = format!("http://127.0.0.1:{frontend}/__live-reload");
     let boot = || http.get(&boot_url).body.trim().to_owned();
@@ -538,7 +538,7 @@ fn common_edit(r: &mut Report, work: &Path, http: &Http, ports: [u16; 3], times:
             };
             if let Err(e) = applied {
                 r.fail(
-                    &format!("edit common/src/openapi.rs (round {})", round + 1),
+                    &format!("edit service-kit/src/openapi.rs (round {})", round + 1),
                     &e,
                 );
                 return;
@@ -564,16 +564,16 @@ fn common_edit(r: &mut Report, work: &Path, http: &Http, ports: [u16; 3], times:
             );
             if let Err(e) = new_boot {
                 return r.fail(
-                    &format!("the frontend serves again after the {step} common/"),
+                    &format!("the frontend serves again after the {step} service-kit/"),
                     &e,
                 );
             }
             let took = save.elapsed();
             r.pass(&format!(
-                "{step} common/ served by backend, favorites and the frontend {} s after the save",
+                "{step} service-kit/ served by backend, favorites and the frontend {} s after the save",
                 secs(took)
             ));
-            times.common.push(took);
+            times.shared.push(took);
         }
     }
 }

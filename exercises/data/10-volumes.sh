@@ -40,8 +40,8 @@ volume_exists() { docker volume inspect "$1" >/dev/null 2>&1; }
 # A small project, copied to a temp dir: the bind mount and the shielding use this copy.
 PROJ=$EX_TMP/project
 mkdir -p "$PROJ/src" "$PROJ/target"
-cp "$EX_ROOT/common/Cargo.toml" "$PROJ/"
-cp "$EX_ROOT/common/src/config.rs" "$PROJ/src/"
+cp "$EX_ROOT/service-kit/Cargo.toml" "$PROJ/"
+cp "$EX_ROOT/service-kit/src/config.rs" "$PROJ/src/"
 echo "left by a build on the host" >"$PROJ/target/HOST-ONLY.txt"
 
 # ------------------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use common::mongo::MongoDefaults;
-use common::server::{Service, StartError};
-use common::{ConfigError, Env, MongoConfig};
+use mongo_kit::{MongoConfig, MongoDefaults};
 use reqwest::Url;
+use service_kit::server::{Service, StartError};
+use service_kit::{ConfigError, Env};
 
 pub const DEFAULT_PORT: u16 = 3000;
 pub const DEFAULT_SWAPI_BASE_URL: &str = "https://swapi.dev/api";
@@ -68,7 +68,7 @@ impl Service for Config {
     }
 
     async fn run(self) -> Result<(), StartError> {
-        crate::run(self).await
+        mongo_kit::service::run(self).await
     }
 }
 

@@ -8,18 +8,19 @@ pub mod swapi;
 pub mod swapi_standin;
 
 use axum::Router;
-use common::connections::Connections;
-use common::server::StartError;
-use common::Db;
+use mongo_kit::service::{DataService, Started};
+use mongo_kit::Db;
+use service_kit::connections::Connections;
+use service_kit::server::StartError;
 
 pub use config::Config;
 
 /// The whole HTTP app: favorites and SWAPI routes, health, CORS and limits.
 pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
-    let mut upstreams = common::connections::mongodb(&db);
+    let mut upstreams = mongo_kit::service::upstreams(&db);
     upstreams.push(swapi.upstream());
     let connections = Connections::new("favorites", upstreams);
-    common::http::finish(
+    service_kit::http::finish(
         routes::routes(store::FavoriteStore::new(&db), swapi).merge(connections.routes()),
         db,
         "Star Wars favorites API",
@@ -27,19 +28,31 @@ pub fn app(db: Db, swapi: swapi::Swapi) -> Router {
     )
 }
 
-/// Runs the service until SIGTERM/SIGINT.
-pub async fn run(config: Config) -> Result<(), StartError> {
-    let listener = common::server::listen(config.port).await?;
-    let db = config.mongo.connect_db().await?;
-    let swapi =
-        swapi::Swapi::new(&config.swapi).map_err(|e| StartError::refused("SWAPI_BASE_URL", e))?;
-    tracing::info!(
-        mongodb = %config.mongo.describe(),
-        database = db.database().name(),
-        swapi = swapi.base_url(),
-        swapi_timeout_ms = config.swapi.timeout.as_millis() as u64,
-        "favorites service starting"
-    );
-    common::mongo::watch(db.clone(), config.mongo.describe());
-    common::server::serve(listener, app(db, swapi)).await
+impl DataService for Config {
+    const TITLE: &'static str = "favorites service";
+
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn mongo(&self) -> &mongo_kit::MongoConfig {
+        &self.mongo
+    }
+
+    /// A SWAPI client that cannot be built is [`StartError::Refused`] naming `SWAPI_BASE_URL`.
+    fn app(self, db: Db) -> Result<Started, StartError> {
+        let swapi =
+            swapi::Swapi::new(&self.swapi).map_err(|e| StartError::refused("SWAPI_BASE_URL", e))?;
+        let details = vec![
+            ("swapi", swapi.base_url().to_owned()),
+            (
+                "swapi_timeout_ms",
+                self.swapi.timeout.as_millis().to_string(),
+            ),
+        ];
+        Ok(Started {
+            router: app(db, swapi),
+            details,
+        })
+    }
 }

@@ -9,12 +9,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::db::{list_readable, OddDocuments};
-use common::{Db, DbError, GroupCommit};
-use mongodb::bson::{doc, oid::ObjectId, RawDocument, RawDocumentBuf};
+use contract::favorites::{Favorite, FavoriteKind, NewFavorite};
+use mongo_kit::store::object_id_hex;
+use mongo_kit::{Db, DbError, Store, StoredDocument};
+use mongodb::bson::{doc, oid::ObjectId};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::options::IndexOptions;
-use mongodb::{Collection, IndexModel};
+use mongodb::IndexModel;
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
@@ -30,28 +31,45 @@ const INDEX_RETRY: Duration = Duration::from_secs(5);
 /// MongoDB's duplicate key error code.
 const DUPLICATE_KEY: i32 = 11000;
 
-/// A stored favorite.
+/// A stored favorite. Missing `name` or `url` read as empty, as the course's version did;
+/// a field of another type, or a `type` other than `movie` or `character`, makes the
+/// document odd (left out of the list).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FavoriteDoc {
     #[serde(rename = "_id")]
     pub id: ObjectId,
+    #[serde(default)]
     pub name: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: FavoriteKind,
+    #[serde(default)]
     pub url: String,
 }
 
+impl StoredDocument for FavoriteDoc {
+    const COLLECTION: &'static str = COLLECTION;
+}
+
 impl FavoriteDoc {
-    /// Reads a stored document: `_id` an ObjectId, `name`, `type` and `url` strings
-    /// (missing ones read as empty, as before); anything else is odd.
-    pub fn from_raw(doc: &RawDocument) -> Result<Self, String> {
-        let (id, [name, kind, url]) = common::db::read_strings(doc, ["name", "type", "url"])?;
-        Ok(Self {
-            id,
-            name,
-            kind,
-            url,
-        })
+    /// A new favorite; its id is made here, so the answer can carry it.
+    pub fn new(new: NewFavorite) -> Self {
+        Self {
+            id: ObjectId::new(),
+            name: new.name.into_string(),
+            kind: new.kind,
+            url: new.url.into_string(),
+        }
+    }
+}
+
+impl From<FavoriteDoc> for Favorite {
+    fn from(d: FavoriteDoc) -> Self {
+        Self {
+            id: object_id_hex(&d.id),
+            name: d.name,
+            kind: d.kind,
+            url: d.url,
+        }
     }
 }
 
@@ -74,12 +92,8 @@ enum Uniqueness {
 
 #[derive(Clone)]
 pub struct FavoriteStore {
-    db: Db,
-    favorites: Collection<FavoriteDoc>,
     /// Saves while the index exists: concurrent ones share one `insert` command.
-    inserts: GroupCommit<FavoriteDoc>,
-    raw: Collection<RawDocumentBuf>,
-    odd: OddDocuments,
+    favorites: Store<FavoriteDoc>,
     /// Set once the unique index is known to exist. Made lazily, before the first
     /// insert, because the database may be down when the service starts.
     name_index: Arc<OnceCell<()>>,
@@ -92,51 +106,38 @@ pub struct FavoriteStore {
 impl FavoriteStore {
     pub fn new(db: &Db) -> Self {
         Self {
-            db: db.clone(),
-            favorites: db.database().collection(COLLECTION),
-            inserts: GroupCommit::new(db, db.database().collection(COLLECTION)),
-            raw: db.database().collection(COLLECTION),
-            odd: OddDocuments::default(),
+            favorites: Store::new(db),
             name_index: Arc::new(OnceCell::new()),
             blocked_since: Arc::default(),
             checked_saves: Arc::default(),
         }
     }
 
-    /// All favorites in insertion order (the server's natural order). A document that cannot be
-    /// read as a favorite is left out and logged (once) with its id.
-    pub async fn list(&self) -> Result<Vec<FavoriteDoc>, DbError> {
-        list_readable(&self.db, &self.raw, &self.odd, FavoriteDoc::from_raw).await
+    /// All favorites in insertion order (the server's natural order), as the API shows
+    /// them. A document that cannot be read as a favorite is left out and logged (once)
+    /// with its id.
+    pub async fn list(&self) -> Result<Vec<Favorite>, DbError> {
+        self.favorites.list(Favorite::from).await
     }
 
     /// Saves a favorite unless its name is taken. With the unique index, the server
     /// decides (two racing saves of one name store one, even within one batch of the
     /// [`GroupCommit`]). While stored duplicates block
     /// the index, this process looks the name up first, one save at a time.
-    pub async fn insert(
-        &self,
-        name: String,
-        kind: String,
-        url: String,
-    ) -> Result<Inserted, DbError> {
-        let favorite = FavoriteDoc {
-            id: ObjectId::new(),
-            name,
-            kind,
-            url,
-        };
+    pub async fn insert(&self, new: NewFavorite) -> Result<Inserted, DbError> {
+        let favorite = FavoriteDoc::new(new);
         match self.uniqueness().await? {
-            Uniqueness::Index => match self.inserts.insert(favorite.clone()).await {
+            Uniqueness::Index => match self.favorites.insert(favorite.clone()).await {
                 Ok(()) => Ok(Inserted::Saved(favorite)),
                 Err(DbError::Driver(e)) if is_duplicate_key(&e) => Ok(Inserted::NameTaken),
                 Err(e) => Err(e),
             },
             Uniqueness::Checked => {
                 let _turn = self.checked_saves.lock().await;
-                let favorites = self.favorites.clone();
+                let favorites = self.favorites.collection().clone();
                 let doc = favorite.clone();
                 let saved = self
-                    .db
+                    .db()
                     .run(async move {
                         if favorites
                             .find_one(doc! { "name": &doc.name })
@@ -159,12 +160,11 @@ impl FavoriteStore {
 
     /// `true` when a favorite was deleted, `false` when there was none with that id.
     pub async fn delete(&self, id: ObjectId) -> Result<bool, DbError> {
-        let favorites = self.favorites.clone();
-        let result = self
-            .db
-            .run(async move { favorites.delete_one(doc! { "_id": id }).await })
-            .await?;
-        Ok(result.deleted_count == 1)
+        self.favorites.delete(id).await
+    }
+
+    fn db(&self) -> &Db {
+        self.favorites.db()
     }
 
     /// The warning a save's answer carries, while stored duplicates block the index.
@@ -193,8 +193,8 @@ impl FavoriteStore {
                     .replace(Instant::now())
                     .is_none();
                 if first {
-                    tracing::error!(error = %common::mongo::first_line(&e), "{DUPLICATES_WARNING}");
-                    self.db
+                    tracing::error!(error = %mongo_kit::errors::first_line(&e), "{DUPLICATES_WARNING}");
+                    self.db()
                         .set_warning("favorites-duplicates", DUPLICATES_WARNING);
                 }
                 Ok(Uniqueness::Checked)
@@ -208,7 +208,7 @@ impl FavoriteStore {
     pub async fn ensure_name_index(&self) -> Result<(), DbError> {
         self.name_index
             .get_or_try_init(|| async {
-                let favorites = self.favorites.clone();
+                let favorites = self.favorites.collection().clone();
                 let index = IndexModel::builder()
                     .keys(doc! { "name": 1 })
                     .options(
@@ -218,7 +218,7 @@ impl FavoriteStore {
                             .build(),
                     )
                     .build();
-                self.db
+                self.db()
                     .run(async move { favorites.create_index(index).await })
                     .await?;
                 let was_blocked = self
@@ -228,7 +228,7 @@ impl FavoriteStore {
                     .take()
                     .is_some();
                 if was_blocked {
-                    self.db.clear_warning("favorites-duplicates");
+                    self.db().clear_warning("favorites-duplicates");
                     tracing::info!(
                         "the duplicate names are gone: the unique index on name is made"
                     );

@@ -5,10 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use common::connections::Upstream;
-use common::error::chain;
-use common::ApiError;
 use serde_json::Value;
+use service_kit::connections::Upstream;
+use service_kit::error::chain;
+use service_kit::ApiError;
 
 use crate::config::SwapiConfig;
 

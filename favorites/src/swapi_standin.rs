@@ -20,10 +20,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use common::server::{Service, StartError};
-use common::{ConfigError, Env};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use service_kit::server::{Service, StartError};
+use service_kit::{ConfigError, Env};
 
 use crate::config::http_base_url;
 
@@ -266,7 +266,7 @@ pub fn app(catalog: Catalog, public_url: Option<String>) -> Router {
         .method_not_allowed_fallback(|| async {
             Detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
         });
-    common::http::json_layers(router)
+    service_kit::http::json_layers(router, &[axum::http::Method::GET])
 }
 
 async fn root(State(state): State<AppState>, Base(base): Base) -> Json<Value> {
@@ -314,7 +314,7 @@ async fn item(
 
 /// Runs the stand-in until SIGTERM/SIGINT.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let listener = common::server::listen(config.port).await?;
+    let listener = service_kit::server::listen(config.port).await?;
     let catalog = Catalog::embedded().map_err(|e| StartError::refused("swapi-data", e))?;
     tracing::info!(
         films = catalog.items(Kind::Films).len(),
@@ -325,7 +325,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             .unwrap_or("(from the Host header)"),
         "SWAPI stand-in starting"
     );
-    common::server::serve(listener, app(catalog, config.public_url)).await
+    service_kit::server::serve(listener, app(catalog, config.public_url)).await
 }
 
 #[cfg(test)]

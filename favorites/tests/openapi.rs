@@ -37,7 +37,7 @@ async fn the_description_lists_every_route_and_status() {
     for field in ["name", "url"] {
         assert_eq!(
             body["properties"][field]["pattern"],
-            common::openapi::NOT_BLANK,
+            contract::NOT_BLANK,
             "{field}"
         );
     }

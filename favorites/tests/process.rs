@@ -316,7 +316,7 @@ fn healthcheck_mode_follows_readiness() {
 fn stops_gracefully_on_sigterm() {
     let swapi = format!("http://127.0.0.1:{}/api", closed_port());
     let mut fav = favorites(&swapi, 2000, &fresh_db());
-    // common::server::serve installs its signal handlers only once it has started
+    // service_kit::server::serve installs its signal handlers only once it has started
     // serving (a SIGTERM in the first instants kills the process with the default
     // action); being ready takes a database round trip, long past that window.
     fav.wait_ready();

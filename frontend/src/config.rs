@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use common::{ConfigError, Env};
+use service_kit::{ConfigError, Env};
 
 use crate::urls::ServiceUrls;
 

@@ -95,7 +95,7 @@ pub fn FavoritesPage() -> impl IntoView {
     let films = move |page: SwapiPage<Film>| {
         let mut films = page.results;
         films.sort_by_key(|f| f.episode_id);
-        let candidates = films.into_iter().map(Candidate::from).collect();
+        let candidates = films.into_iter().filter_map(Candidate::offer).collect();
         view! { <CandidateList id="films" candidates=candidates saved=saved_names() save=save /> }
             .into_any()
     };
@@ -104,7 +104,11 @@ pub fn FavoritesPage() -> impl IntoView {
         let next = page.next.as_deref().and_then(api::page_number);
         let current = people_page.get_untracked();
         let pages = page.count.div_ceil(page.results.len().max(1) as u32);
-        let candidates = page.results.into_iter().map(Candidate::from).collect();
+        let candidates = page
+            .results
+            .into_iter()
+            .filter_map(Candidate::offer)
+            .collect();
         view! {
             <CandidateList id="people" candidates=candidates saved=saved_names() save=save />
             <nav class="pager" aria-label="Pages of characters">
@@ -155,7 +159,7 @@ fn FavoriteChip(favorite: Favorite, remove: Remove) -> impl IntoView {
     view! {
         <li class="chip" data-id=favorite.id.clone()>
             <span class="item-name" dir="auto">{favorite.name}</span>
-            <span class=format!("badge badge-{}", favorite.kind.label())>{favorite.kind.label()}</span>
+            <span class=format!("badge badge-{}", favorite.kind.as_str())>{favorite.kind.as_str()}</span>
             <button
                 type="button"
                 class="icon-button chip-remove"
@@ -195,34 +199,35 @@ struct Candidate {
     new: NewFavorite,
 }
 
-impl From<Film> for Candidate {
-    fn from(film: Film) -> Self {
-        Self {
-            detail: format!(
-                "Episode {} · {} · {}",
-                film.episode_id,
-                film.release_date.get(..4).unwrap_or(&film.release_date),
-                film.director,
-            ),
-            new: NewFavorite {
-                name: film.title,
-                kind: FavoriteKind::Movie,
-                url: film.url,
-            },
-        }
+impl Candidate {
+    /// A SWAPI film or person as an offer, unless the favorites service would refuse it (a
+    /// blank name or URL): nothing is offered that cannot be saved.
+    fn offer(item: impl Into<Offer>) -> Option<Self> {
+        let Offer(detail, name, kind, url) = item.into();
+        let new = NewFavorite::parse(&name, kind.as_str(), &url).ok()?;
+        Some(Self { detail, new })
     }
 }
 
-impl From<Person> for Candidate {
+/// What a SWAPI item offers: the line under its name, its name, its kind, its URL.
+struct Offer(String, String, FavoriteKind, String);
+
+impl From<Film> for Offer {
+    fn from(film: Film) -> Self {
+        let detail = format!(
+            "Episode {} · {} · {}",
+            film.episode_id,
+            film.release_date.get(..4).unwrap_or(&film.release_date),
+            film.director,
+        );
+        Offer(detail, film.title, FavoriteKind::Movie, film.url)
+    }
+}
+
+impl From<Person> for Offer {
     fn from(person: Person) -> Self {
-        Self {
-            detail: format!("Born {} · {}", person.birth_year, person.gender),
-            new: NewFavorite {
-                name: person.name,
-                kind: FavoriteKind::Character,
-                url: person.url,
-            },
-        }
+        let detail = format!("Born {} · {}", person.birth_year, person.gender);
+        Offer(detail, person.name, FavoriteKind::Character, person.url)
     }
 }
 
@@ -240,7 +245,7 @@ fn CandidateList(
             {candidates
                 .into_iter()
                 .map(|candidate| {
-                    let is_saved = saved.contains(&candidate.new.name);
+                    let is_saved = saved.contains(candidate.new.name.as_str());
                     view! { <FavoriteCandidate candidate=candidate is_saved=is_saved save=save /> }
                 })
                 .collect_view()}
@@ -253,10 +258,10 @@ fn CandidateList(
 fn FavoriteCandidate(candidate: Candidate, is_saved: bool, save: Save) -> impl IntoView {
     let Hydrated(hydrated) = expect_context::<Hydrated>();
     let Candidate { detail, new } = candidate;
-    let name = new.name.clone();
+    let name = new.name.as_str().to_owned();
     let busy = {
         let name = name.clone();
-        move || save.runs_for(|saving| saving.name == name)
+        move || save.runs_for(|saving| saving.name.as_str() == name)
     };
     let label = {
         let busy = busy.clone();
@@ -304,15 +309,11 @@ mod tests {
             url: "http://s/api/films/1/".into(),
         };
         assert_eq!(
-            Candidate::from(film),
-            Candidate {
+            Candidate::offer(film),
+            Some(Candidate {
                 detail: "Episode 4 · 1977 · George Lucas".into(),
-                new: NewFavorite {
-                    name: "A New Hope".into(),
-                    kind: FavoriteKind::Movie,
-                    url: "http://s/api/films/1/".into(),
-                },
-            }
+                new: NewFavorite::parse("A New Hope", "movie", "http://s/api/films/1/").unwrap(),
+            })
         );
     }
 
@@ -324,10 +325,10 @@ mod tests {
             gender: "male".into(),
             url: "http://s/api/people/1/".into(),
         };
-        let candidate = Candidate::from(person);
+        let candidate = Candidate::offer(person).unwrap();
         assert_eq!(candidate.detail, "Born 19BBY · male");
         assert_eq!(candidate.new.kind, FavoriteKind::Character);
-        assert_eq!(candidate.new.name, "Luke Skywalker");
+        assert_eq!(candidate.new.name.as_str(), "Luke Skywalker");
         let undated = Film {
             title: "Unreleased".into(),
             episode_id: 10,
@@ -335,6 +336,9 @@ mod tests {
             release_date: "TB".into(),
             url: "u".into(),
         };
-        assert_eq!(Candidate::from(undated).detail, "Episode 10 · TB · ?");
+        assert_eq!(
+            Candidate::offer(undated).unwrap().detail,
+            "Episode 10 · TB · ?"
+        );
     }
 }

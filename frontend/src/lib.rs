@@ -20,6 +20,7 @@ pub mod network;
 pub mod network_probe;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod transport;
 pub mod urls;
 pub mod widgets;
 

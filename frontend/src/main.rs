@@ -1,5 +1,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::server::main::<frontend::config::Config>()
+    service_kit::server::main::<frontend::config::Config>()
 }

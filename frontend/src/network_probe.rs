@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use common::connections::{Connections, Upstream};
 use network_map::{NetworkView, Report};
+use service_kit::connections::{Connections, Upstream};
 
 use crate::urls::ServiceUrls;
 
@@ -63,14 +63,14 @@ fn probe_for(urls: &ServiceUrls) -> Arc<Probe> {
 
 /// A service reached by HTTP at `base`, probed with `GET {base}/healthz`.
 fn http_upstream(name: &'static str, base: &str) -> Upstream {
-    let health = crate::api::join(base, "/healthz");
+    let health = crate::transport::join(base, "/healthz");
     Upstream::for_url(name, base, move || {
         let health = health.clone();
         async move {
-            match crate::api::server_client().get(&health).send().await {
+            match crate::transport::server_client().get(&health).send().await {
                 Ok(res) if res.status().is_success() => Ok(()),
                 Ok(res) => Err(format!("answered {}", res.status())),
-                Err(e) => Err(common::error::chain(&e)),
+                Err(e) => Err(service_kit::error::chain(&e)),
             }
         }
     })
@@ -78,17 +78,17 @@ fn http_upstream(name: &'static str, base: &str) -> Upstream {
 
 /// `GET {base}/connections`, or why it could not be had.
 async fn report_of(base: &str) -> Result<Report, String> {
-    let url = crate::api::join(base, "/connections");
-    let res = crate::api::server_client()
+    let url = crate::transport::join(base, "/connections");
+    let res = crate::transport::server_client()
         .get(&url)
         .timeout(REPORT_TIMEOUT)
         .send()
         .await
-        .map_err(|e| common::error::chain(&e))?;
+        .map_err(|e| service_kit::error::chain(&e))?;
     if !res.status().is_success() {
         return Err(format!("{url} answered {}", res.status()));
     }
     res.json::<Report>()
         .await
-        .map_err(|e| format!("{url}: {}", common::error::chain(&e)))
+        .map_err(|e| format!("{url}: {}", service_kit::error::chain(&e)))
 }

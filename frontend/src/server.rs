@@ -22,8 +22,8 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use common::server::{Service, StartError};
-use common::{ConfigError, Env};
+use service_kit::server::{Service, StartError};
+use service_kit::{ConfigError, Env};
 
 use crate::app::{shell, App, AssetUrls};
 use crate::config::Config;
@@ -102,7 +102,7 @@ fn version_of(bytes: &[u8]) -> String {
 
 /// Runs the server until SIGTERM/SIGINT.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let listener = common::server::listen(config.port).await?;
+    let listener = service_kit::server::listen(config.port).await?;
     let assets = Assets::load(&config.site_root)?;
     tracing::info!(
         site_root = %config.site_root.display(),
@@ -119,7 +119,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             "live reload on (LIVE_RELOAD): open pages reload when a new build of this server starts"
         );
     }
-    common::server::serve(listener, app(&config, assets)).await
+    service_kit::server::serve(listener, app(&config, assets)).await
 }
 
 impl Service for Config {

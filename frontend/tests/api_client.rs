@@ -155,15 +155,11 @@ async fn favorites_requests_have_the_services_shape() {
             ),
     )
     .await;
-    let new = NewFavorite {
-        name: "A New Hope".into(),
-        kind: FavoriteKind::Movie,
-        url: "u1".into(),
-    };
+    let new = NewFavorite::parse("A New Hope", FavoriteKind::Movie.as_str(), "u1").unwrap();
     assert_eq!(api::add_favorite(&base, &new).await.unwrap().id, "f1");
     let dup = NewFavorite {
-        url: "other".into(),
-        ..new
+        url: contract::favorites::FavoriteUrl::parse("other").unwrap(),
+        ..new.clone()
     };
     assert_eq!(
         api::add_favorite(&base, &dup)

@@ -8,7 +8,7 @@
 //! 2. container → host (`host.docker.internal`, the host's address on the Docker bridge);
 //! 3. container → container (a service or container name on a user-defined network).
 //!
-//! The services fill these in (the `common` crate); the frontend's `/network` page
+//! The services fill these in (`service-kit`'s `connections`); the frontend's `/network` page
 //! draws them. No credential is ever part of an address.
 
 use serde::{Deserialize, Serialize};

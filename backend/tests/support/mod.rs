@@ -7,9 +7,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::access_log::AccessLog;
-use common::Env;
 use serde_json::Value;
+use service_kit::access_log::AccessLog;
+use service_kit::Env;
 use test_support::{shared_mongo, Built, TempDir, TestService};
 
 /// The goals backend, as its tests set it up.
@@ -63,11 +63,11 @@ pub fn access_log(app: &TestApp) -> String {
 pub async fn listen(app: &TestApp) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(common::server::serve_until(
+    tokio::spawn(service_kit::server::serve_until(
         listener,
         app.router.clone(),
         std::future::pending(),
-        common::server::Limits {
+        service_kit::server::Limits {
             grace: Duration::from_secs(1),
             ..Default::default()
         },

@@ -4,5 +4,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::server::main::<favorites::swapi_standin::Config>()
+    service_kit::server::main::<favorites::swapi_standin::Config>()
 }

@@ -10,9 +10,9 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::Env;
 use mongodb::bson::Document;
 use serde_json::Value;
+use service_kit::Env;
 pub use test_support::json_or_null;
 use test_support::{
     free_port, shared_mongo, spawn_app, spawn_app_with_env, Built, ServiceProcess, TestService,

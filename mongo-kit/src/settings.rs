@@ -6,18 +6,12 @@
 //! `MONGODB_AUTH_SOURCE`, default `admin`). The credential goes to the driver as a
 //! credential, never pasted into a URL, so any password works.
 
-use std::time::Duration;
-
-use mongodb::bson::doc;
-use mongodb::error::{Error as MongoError, ErrorKind};
 use mongodb::options::{Acknowledgment, ClientOptions, Credential, ServerAddress, WriteConcern};
 use mongodb::Client;
+use service_kit::config::{ConfigError, Env};
 
-use crate::config::{ConfigError, Env};
-use crate::db::{Db, DbError};
-
-/// Server selection and connect timeouts: no request waits longer than this for the database.
-pub const DRIVER_TIMEOUT: Duration = Duration::from_secs(3);
+use crate::db::{Db, DRIVER_TIMEOUT};
+use crate::errors::message;
 
 /// Defaults that differ between services.
 #[derive(Debug, Clone, Copy)]
@@ -259,101 +253,6 @@ impl MongoConfig {
         let db = client.database(&name);
         Ok((client, db))
     }
-}
-
-/// Answers when the server accepts a `ping` (with authentication, if configured).
-pub async fn ping(client: &Client) -> Result<(), MongoError> {
-    client
-        .database("admin")
-        .run_command(doc! { "ping": 1 })
-        .await
-        .map(|_| ())
-}
-
-/// Logs the database's state as it changes (reachable, unreachable and why), checking
-/// every 2 s in the background, so a wrong password or a database that is not up yet
-/// shows as one clear line rather than as failing requests only.
-pub fn watch(db: Db, target: String) {
-    tokio::spawn(async move {
-        let mut last: Option<Result<(), String>> = None;
-        loop {
-            let now = db.ping().await.map_err(|e| match e {
-                DbError::Driver(e) => explain(&e),
-                busy => busy.to_string(),
-            });
-            if last.as_ref() != Some(&now) {
-                match &now {
-                    Ok(()) => tracing::info!(mongodb = %target, "database reachable: ready"),
-                    Err(why) => tracing::error!(mongodb = %target, "database not reachable: {why}"),
-                }
-                last = Some(now);
-            }
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        }
-    });
-}
-
-/// A one-line reason for a failed ping that a student can act on.
-pub fn explain(err: &MongoError) -> String {
-    match &*err.kind {
-        ErrorKind::Authentication { .. } => format!(
-            "authentication failed (check MONGODB_USERNAME / MONGODB_PASSWORD and the auth source): {}",
-            message(err)
-        ),
-        ErrorKind::ServerSelection { .. } => format!(
-            "no server answered within {} s (is it up, and is the host name right?): {}",
-            DRIVER_TIMEOUT.as_secs(),
-            message(err)
-        ),
-        _ => message(err),
-    }
-}
-
-/// The driver's message alone, without its debug details (`Kind: …, labels: {},
-/// source: None, server response: None`), on one line.
-pub fn message(err: &MongoError) -> String {
-    let text = match &*err.kind {
-        ErrorKind::InvalidArgument { message, .. }
-        | ErrorKind::Authentication { message, .. }
-        | ErrorKind::DnsResolve { message, .. }
-        | ErrorKind::ServerSelection { message, .. }
-        | ErrorKind::ConnectionPoolCleared { message, .. }
-        | ErrorKind::InvalidResponse { message, .. }
-        | ErrorKind::InvalidTlsConfig { message, .. }
-        | ErrorKind::IncompatibleServer { message, .. }
-        | ErrorKind::Internal { message, .. } => message.clone(),
-        ErrorKind::Io(e) => e.to_string(),
-        ErrorKind::Command(c) => format!("{} ({}, code {})", c.message, c.code_name, c.code),
-        _ => {
-            let text = err.to_string();
-            let text = text.strip_prefix("Kind: ").unwrap_or(&text);
-            text.split(", labels: ").next().unwrap_or(text).to_owned()
-        }
-    };
-    first_line(&text)
-}
-
-/// Whether an error means "the database cannot be reached or will not let us in"
-/// (answered 503), rather than a fault in the request or the data.
-pub fn is_unavailable(err: &MongoError) -> bool {
-    matches!(
-        *err.kind,
-        ErrorKind::ServerSelection { .. }
-            | ErrorKind::Io(_)
-            | ErrorKind::ConnectionPoolCleared { .. }
-            | ErrorKind::Authentication { .. }
-            | ErrorKind::DnsResolve { .. }
-    ) || err.contains_label("RetryableWriteError")
-        || matches!(&*err.kind, ErrorKind::Command(c) if c.code == 13 || c.code == 18)
-}
-
-/// The first line of an error, for one-line messages.
-pub fn first_line(err: &impl std::fmt::Display) -> String {
-    err.to_string()
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// The database in a `mongodb://…/db?…` URL, if any.

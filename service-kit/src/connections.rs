@@ -251,26 +251,6 @@ pub fn in_container() -> bool {
         || std::env::var_os("KUBERNETES_SERVICE_HOST").is_some()
 }
 
-/// The MongoDB upstream of `db`, probed with a ping through its readiness slot.
-pub fn mongodb(db: &crate::Db) -> Vec<Upstream> {
-    db.hosts()
-        .iter()
-        .map(|(host, port)| {
-            let db = db.clone();
-            Upstream::new(
-                "MongoDB",
-                format!("{host}:{port}"),
-                host.clone(),
-                *port,
-                move || {
-                    let db = db.clone();
-                    async move { db.ping().await.map_err(|e| e.to_string()) }
-                },
-            )
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,13 +12,14 @@ use axum::http::request::Parts;
 use axum::http::{Request, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use common::extract::{Path, Query};
-use common::http::{json_layers, BODY_LIMIT, DRAIN_LIMIT};
-use common::server::{serve_until, Limits};
-use common::JsonBody;
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use service_kit::body::{BODY_LIMIT, DRAIN_LIMIT};
+use service_kit::extract::{Path, Query};
+use service_kit::http::json_layers;
+use service_kit::server::{serve_until, Limits};
+use service_kit::JsonBody;
 use tower::ServiceExt;
 
 #[derive(Deserialize)]
@@ -75,7 +76,17 @@ fn router() -> Router {
                 "/raw-json",
                 post(|Json(v): Json<Value>| async move { Json(v) }),
             )
-            .route("/header", get(|_: NeedsHeader| async { "ok" })),
+            .route("/header", get(|_: NeedsHeader| async { "ok" }))
+            // a body of the contract: its own message, 422
+            .route(
+                "/goal",
+                post(
+                    |JsonBody(g): JsonBody<contract::goals::NewGoal>| async move {
+                        Json(json!({ "text": g.text.as_str() }))
+                    },
+                ),
+            ),
+        &[axum::http::Method::GET, axum::http::Method::POST],
     )
 }
 
@@ -152,6 +163,44 @@ async fn every_rejection_is_the_json_message_envelope_with_its_status() {
     assert_eq!((status, body), (StatusCode::OK, json!({"a": [1]})));
     let (status, _, body) = call(get_req("/typed/7")).await;
     assert_eq!((status, body), (StatusCode::OK, json!({"n": 7})));
+}
+
+/// A body of a contract type: what the type refuses is a 422 with the type's own message
+/// alone (no serde position), and what it accepts arrives parsed.
+#[tokio::test]
+async fn a_contract_body_is_refused_with_its_own_message() {
+    for body in [
+        r#"{}"#,
+        r#"{"text": 3}"#,
+        r#"{"text": "  "}"#,
+        "[1]",
+        "null",
+    ] {
+        let (status, _, answer) = call(post_req("/goal", "application/json", body)).await;
+        assert_eq!(
+            (status, answer),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "message": contract::goals::INVALID_TEXT })
+            ),
+            "{body}"
+        );
+    }
+    let long = format!(r#"{{"text": "{}"}}"#, "a".repeat(1001));
+    let (status, _, answer) = call(post_req("/goal", "application/json", &long)).await;
+    assert_eq!(
+        (status, answer),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "message": contract::goals::TOO_LONG })
+        )
+    );
+    let (status, _, answer) =
+        call(post_req("/goal", "application/json", r#"{"text":" a "}"#)).await;
+    assert_eq!((status, answer), (StatusCode::OK, json!({ "text": "a" })));
+    // malformed JSON is still a 400, whatever the type
+    let (status, _, _) = call(post_req("/goal", "application/json", "{")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

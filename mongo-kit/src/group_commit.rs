@@ -2,7 +2,7 @@
 //! its way are sent together, as one `insert` command, and share its journal write.
 //!
 //! Why: every acknowledged write waits for the journal (`j: true`, see
-//! [`crate::mongo`]), and the database's cost per `insert` command is mostly that wait's
+//! [`crate::settings`]), and the database's cost per `insert` command is mostly that wait's
 //! bookkeeping, not the document. One client saving one goal at a time sees no
 //! difference: its insert is sent at once, alone. When many clients save at the same
 //! time, each waits for the batch on its way, then goes in the next one: the database
@@ -15,7 +15,7 @@
 //! stored in the order they arrived; concurrent requests have no order of their own.
 //! An insert runs to completion even when the caller is gone (like [`Db::run`]). One that
 //! waited [`SLOT_TIMEOUT`] for its batch is answered [`DbError::Busy`] unsent; when a batch
-//! finds the database unavailable ([`mongo::is_unavailable`]: unreachable, or refusing
+//! finds the database unavailable ([`errors::is_unavailable`]: unreachable, or refusing
 //! our login), the documents that waited for it get that error at once, unsent (so a
 //! save is answered within about one driver timeout, as before).
 
@@ -28,7 +28,7 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 
 use crate::db::{Db, DbError, SLOT_TIMEOUT};
-use crate::mongo;
+use crate::errors;
 
 /// At most this many documents go in one `insert` command (the driver splits larger
 /// batches by the server's message size anyway).
@@ -134,7 +134,7 @@ impl<T: Serialize + Send + Sync + 'static> GroupCommit<T> {
                 let _ = answer.send(answer_for(&result, i));
             }
             if let Err(DbError::Driver(e)) = &result {
-                if mongo::is_unavailable(e) {
+                if errors::is_unavailable(e) {
                     // the documents that waited for this batch get its answer at once,
                     // unsent, rather than a second wait of their own
                     let waited = std::mem::take(

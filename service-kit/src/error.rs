@@ -1,4 +1,5 @@
-//! One error type for every handler: a status and a `{"message": "..."}` body.
+//! One error type for every handler: a status and a [`contract::Message`] body,
+//! `{"message": "..."}`.
 
 use std::borrow::Cow;
 
@@ -6,15 +7,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::db::DbError;
-use crate::mongo;
-
+/// A refusal: `status` with `{"message": message}`. Handlers return it; the JSON
+/// extractors reject with it; [`crate::http::json_errors`] turns the framework's own
+/// plain-text refusals into the same shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
     pub message: Cow<'static, str>,
 }
 
+/// The 503 of a service whose database cannot be reached, refuses the login, or is too busy.
 pub const DATABASE_UNAVAILABLE: &str = "Database unavailable.";
 
 impl ApiError {
@@ -45,35 +47,13 @@ impl ApiError {
     pub fn unavailable() -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE)
     }
-
-    /// A database error: 503 when the database is down or refuses us, 500 otherwise.
-    /// The cause is logged here; the client gets a message without internals.
-    pub fn database(err: mongodb::error::Error) -> Self {
-        if mongo::is_unavailable(&err) {
-            tracing::warn!(error = %mongo::first_line(&err), "database unavailable");
-            Self::unavailable()
-        } else {
-            tracing::error!(error = %err, "database error");
-            Self::internal()
-        }
-    }
 }
 
-impl From<mongodb::error::Error> for ApiError {
-    fn from(err: mongodb::error::Error) -> Self {
-        Self::database(err)
-    }
-}
-
-impl From<DbError> for ApiError {
-    fn from(err: DbError) -> Self {
-        match err {
-            DbError::Driver(e) => Self::database(e),
-            DbError::Busy => {
-                tracing::warn!(error = %err, "database unavailable");
-                Self::unavailable()
-            }
-        }
+/// A value of the contract that a client sent and the API refuses: 422 with the
+/// contract's own message.
+impl From<contract::Invalid> for ApiError {
+    fn from(invalid: contract::Invalid) -> Self {
+        Self::unprocessable(invalid.0)
     }
 }
 
@@ -93,7 +73,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (
             self.status,
-            Json(serde_json::json!({ "message": self.message })),
+            Json(contract::Message {
+                message: self.message,
+            }),
         )
             .into_response()
     }

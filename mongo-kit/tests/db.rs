@@ -1,12 +1,12 @@
-//! What a list costs the database: [`common::db::list_readable`] against the real test
+//! What a list costs the database: [`mongo_kit::Store::list`] against the real test
 //! server (SecantusDB, started by `test_support::mongo_server`), with the driver's
-//! command events recorded; and what saves cost it, through [`common::GroupCommit`].
+//! command events recorded; and what saves cost it, through [`mongo_kit::GroupCommit`].
 
 use std::sync::{Arc, Mutex};
 
-use common::db::{list_readable, Db, DbError, OddDocuments};
-use common::GroupCommit;
-use mongodb::bson::{doc, oid::ObjectId, Document, RawDocumentBuf};
+use mongo_kit::store::object_id_hex;
+use mongo_kit::{Db, DbError, GroupCommit, Store, StoredDocument};
+use mongodb::bson::{doc, oid::ObjectId, Document};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::event::command::CommandEvent;
 use mongodb::event::EventHandler;
@@ -55,13 +55,9 @@ async fn a_list_is_one_find_in_insertion_order() {
     }
 
     let (db, sent) = recording_db(&name).await;
-    let raw = db.database().collection::<RawDocumentBuf>("items");
+    let store = Store::<Item>::new(&db);
     sent.lock().unwrap().clear();
-    let listed = list_readable(&db, &raw, &OddDocuments::default(), |d| {
-        d.get_object_id("_id").map_err(|e| e.to_string())
-    })
-    .await
-    .expect("list");
+    let listed = store.list(|item| item.id).await.expect("list");
 
     assert_eq!(listed, ids, "the list is in insertion order");
     let sent = sent.lock().unwrap().clone();
@@ -88,10 +84,23 @@ fn object_id_hex_is_the_drivers_hex() {
         let bytes: [u8; 12] =
             std::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 17));
         let id = ObjectId::from_bytes(bytes);
-        assert_eq!(common::db::object_id_hex(&id), id.to_hex());
+        assert_eq!(object_id_hex(&id), id.to_hex());
     }
     let id = ObjectId::new();
-    assert_eq!(common::db::object_id_hex(&id), id.to_hex());
+    assert_eq!(object_id_hex(&id), id.to_hex());
+}
+
+/// A document of the tests' `items` collection.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Item {
+    #[serde(rename = "_id")]
+    id: ObjectId,
+    #[serde(default)]
+    n: i32,
+}
+
+impl StoredDocument for Item {
+    const COLLECTION: &'static str = "items";
 }
 
 /// The `insert` commands a client sent: how many documents each carried.
@@ -142,12 +151,10 @@ async fn saves_one_after_the_other_go_alone_and_keep_their_order() {
         inserts.insert(doc! { "n": i }).await.expect("insert");
     }
     assert_eq!(insert_sizes(&sent), [1, 1, 1, 1, 1]);
-    let raw = db.database().collection::<RawDocumentBuf>("items");
-    let listed = list_readable(&db, &raw, &OddDocuments::default(), |d| {
-        d.get_i32("n").map_err(|e| e.to_string())
-    })
-    .await
-    .expect("list");
+    let listed = Store::<Item>::new(&db)
+        .list(|item| item.n)
+        .await
+        .expect("list");
     assert_eq!(listed, [0, 1, 2, 3, 4]);
     db.database().drop().await.expect("drop");
 }

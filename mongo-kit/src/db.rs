@@ -19,11 +19,15 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use mongodb::error::Result as MongoResult;
+use mongodb::bson::doc;
+use mongodb::error::{Error as MongoError, ErrorKind, Result as MongoResult};
 use mongodb::{Client, Database};
 use tokio::sync::Semaphore;
 
-use crate::mongo::{self, DRIVER_TIMEOUT};
+use crate::errors::message;
+
+/// Server selection and connect timeouts: no request waits longer than this for the database.
+pub const DRIVER_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How long [`Db::run`] may wait for a slot: the driver's own timeout, 3 s.
 pub const SLOT_TIMEOUT: Duration = DRIVER_TIMEOUT;
@@ -52,7 +56,7 @@ impl From<mongodb::error::Error> for DbError {
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Driver(e) => write!(f, "{}", mongo::message(e)),
+            Self::Driver(e) => write!(f, "{}", message(e)),
             Self::Busy => write!(
                 f,
                 "no database connection came free within {} s",
@@ -135,7 +139,7 @@ impl Db {
                 Some(ping) if ping.peek().is_none() => ping.clone(),
                 _ => {
                     let client = self.client.clone();
-                    let task = tokio::spawn(async move { mongo::ping(&client).await });
+                    let task = tokio::spawn(async move { ping(&client).await });
                     let ping = async move {
                         match task.await {
                             Ok(result) => result.map_err(DbError::Driver),
@@ -172,131 +176,51 @@ impl Db {
     }
 }
 
-/// Stored documents a list route could not read (a field of the wrong type, written by
-/// another program): each is logged once per process with its collection, id and what
-/// is wrong, and the list goes on without it. Cheap to clone.
-#[derive(Clone, Default)]
-pub struct OddDocuments {
-    seen: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+/// Answers when the server accepts a `ping` (with authentication, if configured).
+pub async fn ping(client: &Client) -> Result<(), MongoError> {
+    client
+        .database("admin")
+        .run_command(doc! { "ping": 1 })
+        .await
+        .map(|_| ())
 }
 
-/// At most this many odd ids are remembered; past it, each is logged every time.
-const ODD_IDS_REMEMBERED: usize = 10_000;
-
-impl OddDocuments {
-    /// Logs (once per `id`) that the document `id` of `collection` was left out of a
-    /// list because of `why`.
-    pub fn report(&self, collection: &str, id: &str, why: &str) {
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        let key = format!("{collection}/{id}");
-        if seen.contains(&key) {
-            return;
-        }
-        if seen.len() < ODD_IDS_REMEMBERED {
-            seen.insert(key);
-        }
-        tracing::warn!(
-            collection,
-            id,
-            problem = why,
-            "a stored document cannot be read: left out of the list (fix or remove it in the database)"
-        );
-    }
-}
-
-/// Every document of `collection` in insertion order, read with `parse`; a document `parse`
-/// refuses (another program wrote it: a field of the wrong type) is left out and reported
-/// once to `odd` with its id and the reason. A list route never fails on one odd document.
-///
-/// One `find` with an empty filter and no `sort`: the server returns the documents in
-/// its natural order, which is insertion order for a WiredTiger collection (what the
-/// course's Node version relies on too). Sorting by `_id` would cost the server an
-/// in-memory sort on every call (about twice the work per list on the test server) and
-/// is not insertion order anyway when several replicas insert within one second (an
-/// ObjectId orders by its seconds, then by the writing process's random bytes).
-pub async fn list_readable<T: Send + 'static>(
-    db: &Db,
-    collection: &mongodb::Collection<mongodb::bson::RawDocumentBuf>,
-    odd: &OddDocuments,
-    parse: fn(&mongodb::bson::RawDocument) -> Result<T, String>,
-) -> Result<Vec<T>, DbError> {
-    let raw = collection.clone();
-    let odd = odd.clone();
-    db.run(async move {
-        let mut cursor = raw.find(mongodb::bson::doc! {}).await?;
-        let mut items = Vec::new();
-        // each document is read where the reply holds it (no copy of its own per document)
-        while cursor.advance().await? {
-            let doc = cursor.current();
-            match parse(doc) {
-                Ok(item) => items.push(item),
-                Err(why) => odd.report(raw.name(), &id_text(doc), &why),
+/// Logs the database's state as it changes (reachable, unreachable and why), checking
+/// every 2 s in the background, so a wrong password or a database that is not up yet
+/// shows as one clear line rather than as failing requests only.
+pub fn watch(db: Db, target: String) {
+    tokio::spawn(async move {
+        let mut last: Option<Result<(), String>> = None;
+        loop {
+            let now = db.ping().await.map_err(|e| match e {
+                DbError::Driver(e) => explain(&e),
+                busy => busy.to_string(),
+            });
+            if last.as_ref() != Some(&now) {
+                match &now {
+                    Ok(()) => tracing::info!(mongodb = %target, "database reachable: ready"),
+                    Err(why) => tracing::error!(mongodb = %target, "database not reachable: {why}"),
+                }
+                last = Some(now);
             }
+            tokio::time::sleep(Duration::from_secs(2)).await;
         }
-        Ok(items)
-    })
-    .await
+    });
 }
 
-/// The 24 lowercase hex digits of an ObjectId, as the API shows ids: the same text as
-/// `ObjectId::to_hex`, written without its per-character iterator (a list writes one
-/// per document).
-pub fn object_id_hex(id: &mongodb::bson::oid::ObjectId) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 24];
-    for (i, byte) in id.bytes().iter().enumerate() {
-        out[2 * i] = DIGITS[(byte >> 4) as usize];
-        out[2 * i + 1] = DIGITS[(byte & 0x0f) as usize];
-    }
-    // only ASCII hex digits were written
-    String::from_utf8(out.to_vec()).expect("ASCII")
-}
-
-/// Reads a stored document in one pass over its elements: its `_id`, which must be an
-/// ObjectId, and the string fields `names`, in that order (a missing field reads as
-/// empty). `Err` says in one phrase what is odd (for [`OddDocuments::report`]): the `_id`
-/// is missing or not an ObjectId, a field is not a string, or the bytes cannot be read.
-pub fn read_strings<const N: usize>(
-    doc: &mongodb::bson::RawDocument,
-    names: [&str; N],
-) -> Result<(mongodb::bson::oid::ObjectId, [String; N]), String> {
-    let mut id = None;
-    let mut values: [String; N] = std::array::from_fn(|_| String::new());
-    for element in doc.iter_elements() {
-        let element = element.map_err(|e| format!("the document cannot be read: {e}"))?;
-        let key = element.key();
-        if key == "_id" {
-            let value = element
-                .value()
-                .map_err(|e| format!("_id cannot be read: {e}"))?;
-            id = Some(
-                value
-                    .as_object_id()
-                    .ok_or_else(|| "_id is not an ObjectId".to_owned())?,
-            );
-        } else if let Some(i) = names.iter().position(|name| *name == key) {
-            let value = element
-                .value()
-                .map_err(|e| format!("{key} cannot be read: {e}"))?;
-            values[i] = value
-                .as_str()
-                .ok_or_else(|| format!("{key} is a {:?}, not a string", value.element_type()))?
-                .to_owned();
-        }
-    }
-    let id = id.ok_or_else(|| "_id is not an ObjectId".to_owned())?;
-    Ok((id, values))
-}
-
-/// The `_id` of a raw document as text, for logs: the hex of an ObjectId, else the
-/// value's JSON-like form.
-pub fn id_text(doc: &mongodb::bson::RawDocument) -> String {
-    match doc.get("_id") {
-        Ok(Some(id)) => match id.as_object_id() {
-            Some(oid) => oid.to_hex(),
-            None => format!("{:?}", id),
-        },
-        _ => "(no _id)".to_owned(),
+/// A one-line reason for a failed ping that a student can act on.
+pub fn explain(err: &MongoError) -> String {
+    match &*err.kind {
+        ErrorKind::Authentication { .. } => format!(
+            "authentication failed (check MONGODB_USERNAME / MONGODB_PASSWORD and the auth source): {}",
+            message(err)
+        ),
+        ErrorKind::ServerSelection { .. } => format!(
+            "no server answered within {} s (is it up, and is the host name right?): {}",
+            DRIVER_TIMEOUT.as_secs(),
+            message(err)
+        ),
+        _ => message(err),
     }
 }
 
