@@ -125,6 +125,8 @@ site() {
   mv "$new/pkg/${NAME}_bg.wasm" "$new/pkg/$NAME.wasm" || die "no ${NAME}_bg.wasm"
   step_end
   step_start "CSS, public files$([ "$GZIP_COPIES" = 0 ] || echo ", gzip copies")"
+  # either copy failing is fatal (die exits): A && B || die is meant
+  # shellcheck disable=SC2015
   cp frontend/style/main.css "$new/pkg/$NAME.css" && cp -R frontend/public/. "$new/" || die "copying the CSS and public files failed"
   if [ "$GZIP_COPIES" != 0 ]; then
     find "$new" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) \

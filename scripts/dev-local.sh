@@ -39,6 +39,7 @@ bash scripts/build-frontend.sh
 
 mkdir -p "$DEV_DIR/logs"
 PIDS=()
+# shellcheck disable=SC2317  # reached through the trap below, which shellcheck does not follow
 stop() {
   local rc=$?
   trap - INT TERM EXIT

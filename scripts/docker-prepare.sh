@@ -39,4 +39,4 @@ fi
 version=$(tr -d '[:space:]' < "$ROOT/test-support/secantusdb-version")
 docker build -q --build-arg SECANTUS_VERSION="$version" -t goals-ci-secantusdb "$ROOT/docker/ci/secantusdb" >/dev/null
 stamp "goals-ci-secantusdb ready, SecantusDB $version ($(docker image inspect -f '{{.Size}}' goals-ci-secantusdb | awk '{printf "%.0f MB", $1/1e6}'))"
-stamp done
+stamp "done"

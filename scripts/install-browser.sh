@@ -15,6 +15,8 @@ say "installing chromium and chromium-driver from Debian (apt)"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   chromium chromium-driver fonts-dejavu-core >/dev/null
+# either missing is fatal: A && B || fail is meant
+# shellcheck disable=SC2015
 command -v chromium >/dev/null && command -v chromedriver >/dev/null \
   || { say "error: chromium/chromedriver still missing after apt-get install"; exit 1; }
 say "installed $(chromium --version | head -1) in $((SECONDS - t0)) s"

@@ -3,7 +3,7 @@
 #   prepare    toolchain components, Chromium (the MongoDB-compatible test server is started by
 #              the first test that needs it: test_support::mongo_server)
 #   lint       cargo fmt --check, cargo clippy -D warnings (workspace with the frontend's ssr side,
-#              and the frontend's hydrate side for wasm32)
+#              and the frontend's hydrate side for wasm32), shellcheck on every shell script
 #   build      the workspace, once (debug), and the frontend site (scripts/build-frontend.sh)
 #   test       cargo test --workspace: unit, API (real database), real processes, the
 #              browser test (headless Chromium against the real services)
@@ -19,8 +19,7 @@
 # four phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
 # Usage: scripts/test.sh [PHASE...]   (default: all phases, in order)
 set -uo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+cd "$(dirname "$0")/.." || exit 2
 
 declare -a RESULTS=()
 FAILED=0
@@ -52,8 +51,23 @@ p_prepare() {
   bash scripts/install-browser.sh
 }
 
+# Every shell script of the project: *.sh and the extension-less ones with a shell shebang.
+shell_scripts() {
+  git ls-files -z | while IFS= read -r -d '' f; do
+    case $f in
+      *.sh) echo "$f" ;;
+      *) [ -f "$f" ] && head -c 64 "$f" | head -1 | grep -qE '^#!.*(ba|da|)sh( |$)' && echo "$f" ;;
+    esac
+  done
+}
+
 p_lint() {
   cargo fmt --all -- --check || { echo "cargo fmt: run 'cargo fmt --all'"; return 1; }
+  bash scripts/ensure-debian.sh shellcheck || return 1
+  # .shellcheckrc: follow sourced files; each exception is a directive with its reason, in place
+  mapfile -t scripts < <(shell_scripts)
+  shellcheck "${scripts[@]}" || { echo "shellcheck: fix the findings above"; return 1; }
+  echo "shellcheck: ${#scripts[@]} scripts clean"
   # the frontend with its server side (ssr) in the one workspace run: its server code and tests
   cargo clippy --workspace --all-targets --features frontend/ssr --quiet -- -D warnings || return 1
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

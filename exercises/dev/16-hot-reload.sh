@@ -73,6 +73,7 @@ check_rc 0 "plain cargo run starts in the container"
 wait_text "localhost:$PORT" "Hello from version 1" "$RELOAD_MAX"
 check_rc 0 "it compiles and serves version 1"
 run docker logs "$PLAIN"
+# shellcheck disable=SC2016  # the literal text cargo prints, backquotes included
 check_out_contains 'Running `target/debug/hello`' "docker logs: cargo compiled and ran the server"
 edit "version 1" "version 2"
 run docker exec "$PLAIN" grep 'const GREETING' src/main.rs

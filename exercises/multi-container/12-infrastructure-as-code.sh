@@ -200,6 +200,7 @@ track cmd docker compose -p "$NOTES_PROJECT" -f "$NOTES_FILE" down --timeout 2
 run grep -v '^#' "$NOTES_FILE"
 run docker compose -p "$NOTES_PROJECT" -f "$NOTES_FILE" up -d
 check_rc 0 "the notes' file still runs"
+# shellcheck disable=SC2016  # the literal text compose prints, backquotes included
 check_out_contains 'the attribute `version` is obsolete, it will be ignored' "compose warns that version: is obsolete"
 run docker ps --filter "label=com.docker.compose.project=$NOTES_PROJECT" --format '{{.Names}}'
 check_eq "$OUT" "$APP1" "container_name: the container is $APP1 (not $NOTES_PROJECT-app1-1)"

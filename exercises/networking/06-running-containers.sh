@@ -140,6 +140,7 @@ say "now as in a terminal: docker run -it gives a prompt, we type two lines once
 say "(script provides the terminal; the keys come from $EX_TMP/keys)"
 SHELLC=$(ex_name shell)
 mkfifo "$EX_TMP/keys"
+# shellcheck disable=SC2016  # $((6*7)) is typed into the container's shell, which expands it
 ( for _ in $(seq 100); do
     [ "$(inspect '{{.State.Running}}' "$SHELLC")" = true ] && break; sleep 0.1
   done
