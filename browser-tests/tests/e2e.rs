@@ -172,6 +172,62 @@ async fn assets_are_versioned_typed_and_cached() {
     assert!(missing.text().await.unwrap().contains("Page not found"));
 }
 
+/// A link to this site never takes the browser to another: every way of writing a second
+/// leading slash (a browser turns `/\` into `//`; percent-encoded ones are paths) ends on
+/// this site, and `?error=` shows only the page's own texts for its own codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_cannot_send_the_browser_elsewhere_or_put_words_in_the_page() {
+    let stack = Stack::shared();
+    let driver = ChromeDriver::start();
+    let client = driver.session().await;
+    let site = url::Url::parse(&stack.page("/")).unwrap();
+    for path in [
+        "//evil.example/",
+        "///evil.example/",
+        "/\\evil.example/",
+        "/%2F%2Fevil.example/",
+        "/%5Cevil.example/",
+        "//evil.example/?x=1",
+    ] {
+        client
+            .goto(&stack.page(path))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+        let now = client.current_url().await.unwrap();
+        assert_eq!(
+            (now.host_str(), now.port()),
+            (site.host_str(), site.port()),
+            "{path} took the browser to {now}"
+        );
+    }
+    // the 404s of those pages are expected; what follows starts with an empty console
+    let seen = take_console(&client).await;
+    assert!(
+        seen.iter().all(|e| e.message.contains("404")),
+        "{}",
+        seen.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    client
+        .goto(&stack.page("/?error=Your%20account%20is%20locked%2C%20call%20555"))
+        .await
+        .unwrap();
+    wait_hydrated(&client).await;
+    let body = client.source().await.unwrap();
+    assert!(
+        !body.contains("account is locked"),
+        "the URL's text was shown"
+    );
+    client
+        .goto(&stack.page("/?error=invalid-text"))
+        .await
+        .unwrap();
+    wait_for_text(&client, ".alert-message", "Invalid goal text.", true).await;
+    client.close().await.unwrap();
+}
+
 /// In the browser: a goal typed into the form is saved, a click on a goal deletes it;
 /// the API and MongoDB agree, and the access log says who called from where.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, Goal};
+use crate::api::{self, ApiError, Goal, Service};
 use crate::change::{Answer, Change};
 use crate::list_card::{read_list, ListCard};
 use crate::urls::ServiceUrls;
@@ -29,13 +29,14 @@ pub fn GoalsPage() -> impl IntoView {
     // field's current value, not from an empty one.
     let text = RwSignal::new(typed_before_hydration("goal-text"));
     // A plain form post (before hydration, or without JavaScript) that failed comes back
-    // as `/?error=…`.
+    // as `/?error=<code>`: the page says what the code means, in its own words.
     let query = use_query_map();
     let notice = RwSignal::new(
         query
             .read_untracked()
             .get("error")
-            .map(|e| Notice::Error(e.to_string())),
+            .and_then(|code| FormError::parse(&code))
+            .map(|e| Notice::Error(e.message())),
     );
 
     let add = Change::new(
@@ -133,5 +134,118 @@ fn GoalItem(goal: Goal, delete: Change<String, ()>) -> impl IntoView {
                 "✕"
             </button>
         </li>
+    }
+}
+
+/// Why a goal sent by the plain form (before hydration, or without JavaScript) was not
+/// saved, as a code in the redirect's URL (`/?error=invalid-text`). The page shows its own
+/// text for a code it knows and nothing for any other: a link cannot put words in its mouth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormError {
+    /// 422 `Invalid goal text.` (blank).
+    InvalidText,
+    /// 422: over 1000 characters.
+    TooLong,
+    /// 503: the goals API's database is unavailable.
+    Unavailable,
+    /// No answer from the goals API.
+    Unreachable,
+    /// The goals API did not answer in time.
+    Timeout,
+    /// Any other refusal or odd answer.
+    NotSaved,
+}
+
+impl FormError {
+    const ALL: [FormError; 6] = [
+        FormError::InvalidText,
+        FormError::TooLong,
+        FormError::Unavailable,
+        FormError::Unreachable,
+        FormError::Timeout,
+        FormError::NotSaved,
+    ];
+
+    /// What the goals client's error means for the form.
+    pub fn of(e: &ApiError) -> Self {
+        match e {
+            ApiError::Status {
+                status: 422,
+                message,
+            } if message == contract::goals::TOO_LONG => FormError::TooLong,
+            ApiError::Status { status: 422, .. } => FormError::InvalidText,
+            ApiError::Status { status: 503, .. } => FormError::Unavailable,
+            ApiError::Unreachable(_) => FormError::Unreachable,
+            ApiError::Timeout(_) => FormError::Timeout,
+            _ => FormError::NotSaved,
+        }
+    }
+
+    /// The code in the URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            FormError::InvalidText => "invalid-text",
+            FormError::TooLong => "too-long",
+            FormError::Unavailable => "unavailable",
+            FormError::Unreachable => "unreachable",
+            FormError::Timeout => "timeout",
+            FormError::NotSaved => "not-saved",
+        }
+    }
+
+    /// The error of a code, `None` for a code the page does not know.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    /// What the page says: the API's own texts for what it refuses, the client's for the rest.
+    pub fn message(self) -> String {
+        match self {
+            FormError::InvalidText => contract::goals::INVALID_TEXT.to_owned(),
+            FormError::TooLong => contract::goals::TOO_LONG.to_owned(),
+            FormError::Unavailable => {
+                "The goals API cannot reach its database right now; try again soon.".to_owned()
+            }
+            FormError::Unreachable => ApiError::Unreachable(Service::Goals).to_string(),
+            FormError::Timeout => ApiError::Timeout(Service::Goals).to_string(),
+            FormError::NotSaved => "The goal could not be saved.".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_error_is_a_known_code_with_the_apps_own_text() {
+        for e in FormError::ALL {
+            assert_eq!(FormError::parse(e.code()), Some(e));
+            assert!(!e.message().is_empty());
+        }
+        for unknown in ["", "Your account is locked, call 555-0100", "INVALID-TEXT"] {
+            assert_eq!(FormError::parse(unknown), None, "{unknown}");
+        }
+        let status = |status, message: &str| ApiError::Status {
+            status,
+            message: message.into(),
+        };
+        assert_eq!(
+            FormError::of(&status(422, contract::goals::INVALID_TEXT)),
+            FormError::InvalidText
+        );
+        assert_eq!(
+            FormError::of(&status(422, contract::goals::TOO_LONG)),
+            FormError::TooLong
+        );
+        assert_eq!(
+            FormError::of(&status(503, "Database unavailable.")),
+            FormError::Unavailable
+        );
+        assert_eq!(
+            FormError::of(&ApiError::Unreachable(Service::Goals)),
+            FormError::Unreachable
+        );
+        assert_eq!(FormError::of(&status(500, "x")), FormError::NotSaved);
     }
 }

@@ -239,7 +239,7 @@ async fn add_goal_form(
     let text = form.get("text").map(String::as_str).unwrap_or_default();
     let to = match crate::api::add_goal(&goals_ssr, text).await {
         Ok(_) => "/".to_owned(),
-        Err(e) => format!("/?error={}", crate::api::path_segment(&e.to_string())),
+        Err(e) => format!("/?error={}", crate::goals::FormError::of(&e).code()),
     };
     axum::response::Redirect::to(&to).into_response()
 }
@@ -333,16 +333,17 @@ async fn html_errors(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(page))
 }
 
-/// Middleware: one canonical form for every page, without a trailing slash:
-/// `/favorites/` (or `/favorites//?page=2`) answers 308 to `/favorites` (`?page=2`), so
-/// the server's router and the app's agree.
+/// Middleware: one canonical form for every page, without a trailing slash and with one
+/// leading slash: `/favorites/` (or `/favorites//?page=2`) answers 308 to `/favorites`
+/// (`?page=2`), so the server's router and the app's agree. The target is always a path
+/// of this site ([`canonical_path_of`]): never `//host` or `/\host`, which a browser
+/// follows to another site.
 async fn canonical_path(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if path.len() > 1 && path.ends_with('/') {
-        let trimmed = path.trim_end_matches('/');
+    if let Some(canonical) = canonical_path_of(path) {
         let target = match req.uri().query() {
-            Some(q) => format!("{}?{q}", if trimmed.is_empty() { "/" } else { trimmed }),
-            None => if trimmed.is_empty() { "/" } else { trimmed }.to_owned(),
+            Some(q) => format!("{canonical}?{q}"),
+            None => canonical,
         };
         if let Ok(location) = HeaderValue::from_str(&target) {
             return (
@@ -353,6 +354,17 @@ async fn canonical_path(req: Request, next: Next) -> Response {
         }
     }
     next.run(req).await
+}
+
+/// The canonical form of `path` when it is not canonical: one leading `/` (a leading
+/// run of `/` and `\` collapsed), no trailing `/` (but `/` itself). `None` when `path`
+/// is canonical already. What it returns starts with exactly one `/` followed by anything
+/// but `/` or `\`: a path on this origin, whatever the request.
+pub fn canonical_path_of(path: &str) -> Option<String> {
+    let rest = path.trim_start_matches(['/', '\\']);
+    let rest = rest.trim_end_matches('/');
+    let canonical = format!("/{rest}");
+    (canonical != path).then_some(canonical)
 }
 
 #[cfg(test)]
@@ -479,6 +491,13 @@ mod tests {
                 ("/favorites/", "/favorites"),
                 ("/network//", "/network"),
                 ("/favorites/?page=2", "/favorites?page=2"),
+                // a redirect never leaves the site: `//host` is another origin to a browser
+                ("//evil.example/", "/evil.example"),
+                ("///evil.example/", "/evil.example"),
+                ("//evil.example", "/evil.example"),
+                ("//evil.example/?x=1", "/evil.example?x=1"),
+                ("/%2F%2Fevil.example/", "/%2F%2Fevil.example"),
+                ("/%5Cevil.example/", "/%5Cevil.example"),
             ] {
                 let (status, headers, _) = get(&app, from).await;
                 assert_eq!(status, StatusCode::PERMANENT_REDIRECT, "{from}");
@@ -489,6 +508,27 @@ mod tests {
             let (status, _, _) = get(&app, "/").await;
             assert_eq!(status, StatusCode::OK);
         })
+    }
+
+    #[test]
+    fn a_canonical_path_never_names_another_origin() {
+        for (from, to) in [
+            ("/", None),
+            ("/favorites", None),
+            ("/favorites/", Some("/favorites")),
+            ("//", Some("/")),
+            ("//evil.example/", Some("/evil.example")),
+            ("/\\evil.example/", Some("/evil.example")),
+            ("/\\/evil.example", Some("/evil.example")),
+            ("\\\\evil.example", Some("/evil.example")),
+            ("/%2F%2Fevil.example/", Some("/%2F%2Fevil.example")),
+        ] {
+            assert_eq!(canonical_path_of(from).as_deref(), to, "{from}");
+            if let Some(to) = to {
+                let second = to.chars().nth(1);
+                assert!(second != Some('/') && second != Some('\\'), "{to}");
+            }
+        }
     }
 
     #[test]
@@ -508,11 +548,14 @@ mod tests {
                 .unwrap();
             assert_eq!(res.status(), StatusCode::SEE_OTHER);
             let to = res.headers()["location"].to_str().unwrap().to_owned();
-            assert!(to.starts_with("/?error=Could%20not%20reach"), "{to}");
+            assert_eq!(to, "/?error=unreachable");
             // and the page shows it
             let (status, _, html) = get(&app, &to).await;
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains("Could not reach the goals API"), "{html}");
+            // any other text in the URL is never shown as the app's own
+            let (_, _, html) = get(&app, "/?error=Your%20account%20is%20locked").await;
+            assert!(!html.contains("account is locked"), "{html}");
         })
     }
 

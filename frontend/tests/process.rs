@@ -80,3 +80,55 @@ fn a_client_that_never_finishes_its_request_line_is_cut_off() {
     assert_slow_headers_cut_off(port);
     assert_eq!(test_support::http_status(port, "/healthz"), Some(200));
 }
+
+/// The request line as a client sends it, byte for byte (no client library normalises
+/// it): every redirect the server answers stays on the site.
+#[test]
+fn no_request_is_redirected_to_another_site() {
+    use std::io::{Read, Write};
+    let site = site();
+    let port = free_port();
+    let mut svc = ServiceProcess::spawn(
+        BIN,
+        port,
+        &vars(&[
+            ("PORT", &port.to_string()),
+            ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
+        ]),
+    );
+    svc.wait_serving();
+    for path in [
+        "//evil.example/",
+        "///evil.example/",
+        "/\\evil.example/",
+        "/\\/evil.example/",
+        "//evil.example//",
+        "/%2F%2Fevil.example/",
+        "/%5Cevil.example/",
+        "/%2f%5c/evil.example/",
+        "//evil.example/?next=//evil.example",
+    ] {
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            conn,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = conn.read_to_string(&mut answer);
+        let status = answer.split_whitespace().nth(1).unwrap_or_default();
+        let location = answer
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .unwrap_or_default();
+        if status.starts_with('3') {
+            assert!(
+                location.starts_with('/')
+                    && !location.starts_with("//")
+                    && !location.starts_with("/\\"),
+                "{path}: {status} to {location:?}"
+            );
+        }
+        println!("{path} -> {status} {location}");
+    }
+}
