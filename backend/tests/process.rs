@@ -133,6 +133,7 @@ fn check_config_prints_the_effective_settings_without_secrets() {
         "MONGODB_USERNAME=root",
         "MONGODB_AUTH_SOURCE=admin",
         "database=course-goals",
+        &format!("arch={}", std::env::consts::ARCH),
     ] {
         assert!(out.lines().any(|l| l == line), "{line} missing:\n{out}");
     }

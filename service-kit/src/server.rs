@@ -102,7 +102,8 @@ pub trait Service: Sized {
 /// - `healthcheck`: exit 0 when `GET /readyz` on `$PORT` answers 200, else 1 (readiness);
 /// - `healthcheck --live`: the same with `GET /healthz` (liveness: the process serves);
 /// - `check-config`: check the configuration as at start and print the effective
-///   settings without secrets, one `NAME=value` a line; exit 0, or 2 with one line.
+///   settings without secrets, one `NAME=value` a line, then `arch=<the CPU architecture
+///   the binary was built for>` (`x86_64`, `aarch64`); exit 0, or 2 with one line.
 pub fn main<S: Service>() -> ExitCode {
     let name = S::NAME;
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -158,6 +159,8 @@ pub fn main<S: Service>() -> ExitCode {
         for (var, value) in config.settings() {
             println!("{var}={value}");
         }
+        // not a setting: what this binary was built for, for a check to read
+        println!("arch={}", std::env::consts::ARCH);
         return ExitCode::SUCCESS;
     }
     init_tracing();
@@ -295,7 +298,7 @@ pub async fn listen(port: u16) -> Result<TcpListener, StartError> {
 pub async fn serve(listener: TcpListener, router: Router) -> Result<(), StartError> {
     let stop = shutdown_signal();
     if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, "listening");
+        tracing::info!(%addr, arch = std::env::consts::ARCH, "listening");
     }
     serve_until(listener, router, stop, Limits::default())
         .await
