@@ -96,6 +96,14 @@ impl TryFrom<Value> for NewGoal {
     }
 }
 
+/// `POST /goals`'s body as a client sends what a person typed, unchecked: the shape of
+/// [`NewGoal`], so that the API checks it and answers with its own message (the page shows
+/// that answer: the course's lesson of a client and its API).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Typed<'a> {
+    pub text: &'a str,
+}
+
 /// A goal as the API shows it. `text` is what is stored (a document another program wrote
 /// may hold any string).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +184,14 @@ mod tests {
             TOO_LONG,
             format!("Invalid goal text: at most {MAX_TEXT_CHARS} characters.")
         );
+    }
+
+    #[test]
+    fn what_a_client_types_has_the_shape_the_api_reads() {
+        let typed = serde_json::to_value(Typed { text: " t " }).unwrap();
+        assert_eq!(body(typed).unwrap().text.as_str(), "t");
+        let blank = serde_json::to_value(Typed { text: " " }).unwrap();
+        assert_eq!(body(blank), Err(INVALID_TEXT.to_owned()));
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub use crate::transport::{
 // ---------------------------------------------------------------------------------
 // Goals API
 
-pub use contract::goals::{Goal, NewGoal};
+pub use contract::goals::Goal;
 
 pub async fn list_goals(base: &str) -> Result<Vec<Goal>, ApiError> {
     let req = client().get(join(base, "/goals"));
@@ -30,22 +30,14 @@ pub async fn list_goals(base: &str) -> Result<Vec<Goal>, ApiError> {
     Ok(list.goals)
 }
 
-/// Saves a goal of `text`, checked here first as the API checks it (the same message,
-/// without a round trip).
+/// Saves a goal of `text` as typed: the goals API checks it, and its own message is what
+/// the page shows when it refuses (422 `Invalid goal text.`).
 pub async fn add_goal(base: &str, text: &str) -> Result<Goal, ApiError> {
-    let new = NewGoal::parse(text).map_err(invalid)?;
-    let req = client().post(join(base, "/goals")).json(&new);
+    let req = client()
+        .post(join(base, "/goals"))
+        .json(&contract::goals::Typed { text });
     let saved: contract::goals::GoalSaved = send(Service::Goals, req).await?;
     Ok(saved.goal)
-}
-
-/// A value the page refuses before sending it, as the service would: a 422 with the
-/// contract's message.
-fn invalid(e: contract::Invalid) -> ApiError {
-    ApiError::Status {
-        status: 422,
-        message: e.message().to_owned(),
-    }
 }
 
 pub async fn delete_goal(base: &str, id: &str) -> Result<(), ApiError> {
