@@ -5,17 +5,22 @@
 # Always (no cluster needed): `kubectl kustomize` renders the base and the offline overlay; the
 # rendered objects are what the page says (3 Deployments + the SWAPI stand-in, a StatefulSet
 # with a volume claim template, the headless Service, NodePorts 30000/30080/30081, a Secret and
-# a ConfigMap, everything in the namespace goals); the exercise's own copy (namespace
-# ex-14-goals, no NodePorts) renders too; each of our containers' environment, as rendered,
-# passes its binary's `check-config` when the binaries are built (target/debug; else that
-# assertion is skipped, saying why).
+# a ConfigMap, the network policies, everything in the namespace goals); the namespace enforces
+# Pod Security `restricted` and every pod meets it without a service-account token, the
+# debugging pod of §9 too; the network policies allow, one by one, the connections the page's
+# table says; the exercise's own copy (namespace ex-14-goals, no NodePorts) renders too; each of
+# our containers' environment, as rendered, passes its binary's `check-config` when the
+# binaries are built (target/debug; else that assertion is skipped, saying why).
 #
 # With a cluster (`kubectl cluster-info` answers: kind, minikube, Docker Desktop, ...): the
 # images are loaded into it, the overlay is applied in a namespace of the check's own,
 # ex-14-goals (a kustomization in a temporary folder: namespace ex-14-goals, label
 # course.exercise=1, Services without NodePorts so they do not collide with a stack of yours),
-# then get / describe / logs / scale / rollout restart / a PVC that outlives its pod / Service
-# DNS from a busybox pod; the namespace is deleted at the end.
+# then get / describe / logs / scale / rollout restart / Pod Security refusing a plain pod /
+# Service DNS from a busybox pod that meets `restricted` / the network policies (a pod of
+# another namespace, ex-14-outside, gets no connection to MongoDB where the cluster enforces
+# policies: kindnet of kind >= 0.24, Calico, Cilium; elsewhere the check says what it saw) /
+# a PVC that outlives its pod; the namespaces are deleted at the end.
 #
 # Settings: EX_K8S=auto (default: a cluster if one answers), offline (never touch a cluster),
 # cluster (fail when none answers); EX14_WAIT (300: seconds for a rollout, image pulls
@@ -38,6 +43,70 @@ command -v kubectl >/dev/null 2>&1 \
 # label --local` reads the file, adds a label and prints the objects back (nothing is sent).
 OBJ='{.kind}/{.metadata.name} ns={.metadata.namespace} type={.spec.type} nodePort={.spec.ports[*].nodePort} clusterIP={.spec.clusterIP} serviceName={.spec.serviceName} replicas={.spec.replicas} claims={.spec.volumeClaimTemplates[*].metadata.name}:{.spec.volumeClaimTemplates[*].spec.resources.requests.storage}{"\n"}'
 objects() { run kubectl label --local -f "$1" "$EX_LABEL" -o "jsonpath=$OBJ"; }
+# The Pod Security side of each object: the namespace's labels, each pod's token and security
+# settings (the first container's: each of our pods has one).
+PSS='{.kind}/{.metadata.name} enforce={.metadata.labels.pod-security\.kubernetes\.io/enforce} audit={.metadata.labels.pod-security\.kubernetes\.io/audit} warn={.metadata.labels.pod-security\.kubernetes\.io/warn} token={.spec.template.spec.automountServiceAccountToken} runAsNonRoot={.spec.template.spec.securityContext.runAsNonRoot} seccomp={.spec.template.spec.securityContext.seccompProfile.type} escalation={.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation} drop={.spec.template.spec.containers[0].securityContext.capabilities.drop[*]}{"\n"}'
+# restricted_overrides NAME: what `kubectl run NAME --override-type=strategic --overrides=...`
+# adds so that its pod meets Pod Security `restricted` (the page's RESTRICTED, for a pod NAME).
+restricted_overrides() {
+  printf '{"apiVersion":"v1","spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"%s","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}' "$1"
+}
+# policies FILE: each NetworkPolicy of a rendered file in one line: the pods it selects, who may
+# connect to them (in) and where they may connect to (out), as "peers -> port/protocol" rules
+# joined by " & "; "-" when the policy leaves that direction alone, "nothing" when it allows
+# none. "any address" is an ipBlock of 0.0.0.0/0 (and ::/0): the browser through a node port;
+# "public addresses" the same without the private ranges.
+policies() {
+  kubectl label --local -f "$1" "$EX_LABEL" -o json >"$EX_TMP/policies.json" 2>&1
+  run python3 - "$EX_TMP/policies.json" <<'PY'
+import json, sys
+text, docs, dec, i = open(sys.argv[1]).read(), [], json.JSONDecoder(), 0
+while True:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    d, i = dec.raw_decode(text, i)
+    docs.append(d)
+def pods(sel):
+    labels = (sel or {}).get("matchLabels") or {}
+    return ",".join(labels[k] for k in sorted(labels)) or "every pod"
+def peer(p):
+    if "ipBlock" in p:
+        return "public addresses" if p["ipBlock"].get("except") else "any address"
+    if "namespaceSelector" in p:
+        ns = (p["namespaceSelector"].get("matchLabels") or {}).get("kubernetes.io/metadata.name", "any")
+        return "%s in %s" % (pods(p.get("podSelector")), ns)
+    return pods(p.get("podSelector"))
+def rules(spec, kind, field):
+    if kind not in spec.get("policyTypes", ["Ingress"]):
+        return "-"
+    out = []
+    for r in spec.get(kind.lower(), []):
+        who = ",".join(dict.fromkeys(peer(p) for p in r.get(field) or [])) or "anything"
+        ports = " ".join("%s/%s" % (p.get("port", "*"), p.get("protocol", "TCP")) for p in r.get("ports") or []) or "every port"
+        out.append("%s -> %s" % (who, ports))
+    return " & ".join(out) or "nothing"
+for d in docs:
+    if d["kind"] == "NetworkPolicy":
+        s = d["spec"]
+        print("%s: pods %s; in: %s; out: %s" % (d["metadata"]["name"], pods(s.get("podSelector")),
+              rules(s, "Ingress", "from"), rules(s, "Egress", "to")))
+PY
+}
+# policy_enforcer: the cluster's network plugin when it is one known to enforce NetworkPolicies
+# (kindnet of kind >= 0.24 watches them; Calico, Cilium), else nothing.
+policy_enforcer() {
+  if kubectl get clusterrole kindnet -o 'jsonpath={.rules[*].resources}' 2>/dev/null | grep -qw networkpolicies; then
+    echo "kindnet (kind >= 0.24)"; return
+  fi
+  local ds n
+  ds=" $(kubectl get daemonsets -A -o 'jsonpath={.items[*].metadata.name}' 2>/dev/null) "
+  for n in calico-node cilium; do
+    [[ $ds == *" $n "* ]] && { echo "$n"; return; }
+  done
+  return 0
+}
 # count REGEX: how many lines of the last output match
 count() { grep -cE -- "$1" <<<"$OUT"; }
 no_line_ends_with() { ! grep -q -- "$2\$" <<<"$1"; }
@@ -93,17 +162,70 @@ check_out_match '^Service/favorites .*type=NodePort nodePort=30081 ' "favorites:
 check_out_match '^Secret/mongodb-root-[a-z0-9]{10} ' "a Secret mongodb-root-<hash> (the generator adds a hash of its content)"
 check_out_match '^ConfigMap/goals-config-[a-z0-9]{10} ' "a ConfigMap goals-config-<hash>"
 check_out_match '^Namespace/goals ' "the Namespace goals"
+check_eq "$(count '^NetworkPolicy/(backend|default-deny|dns|favorites|favorites-swapi-dev|frontend|mongodb) ')" 7 \
+  "7 NetworkPolicies: default-deny, dns, one per pod, favorites-swapi-dev"
 check_eq "$(grep -v '^Namespace/' <<<"$OUT" | grep -vc ' ns=goals ')" 0 "every other object is in the namespace goals"
 
 step "the offline overlay: the same plus the SWAPI stand-in, favorites pointed at it"
 objects "$EX_TMP/overlay.yaml"
 check_eq "$(count '^Deployment/(backend|favorites|frontend|swapi) ')" 4 "4 Deployments: the 3 and swapi"
+check_eq "$(count '^NetworkPolicy/')" 8 "8 NetworkPolicies: favorites-swapi-dev replaced by swapi and favorites-swapi"
 check_out_match '^Service/swapi ' "a Service swapi"
 ELSEWHERE=$(grep -v '^Namespace/' <<<"$OUT" | grep -v ' ns=goals ' | cut -d' ' -f1 | tr '\n' ' ')
 check_eq "${ELSEWHERE:-none}" none \
   "every object is in the namespace goals (favorites finds http://swapi only in its own namespace; objects without one land in kubectl's current namespace)"
 run kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.SWAPI_BASE_URL}'
 check_eq "$OUT" "http://swapi:8000/api" "the ConfigMap's SWAPI_BASE_URL is the stand-in's Service"
+
+step "Pod Security: the namespace enforces restricted, every pod meets it, no pod gets a token"
+run kubectl label --local -f "$EX_TMP/base.yaml" "$EX_LABEL" -o "jsonpath=$PSS"
+check_out_match '^Namespace/goals enforce=restricted audit=restricted warn=restricted ' \
+  "the Namespace's labels: enforce (refuse), audit (log) and warn (tell kubectl) at restricted"
+WORKLOADS=$(grep -E '^(Deployment|StatefulSet)/' <<<"$OUT")
+check_eq "$(grep -c . <<<"$WORKLOADS")" 4 "4 workloads: backend, favorites, frontend, mongodb"
+check_eq "$(grep -vc ' token=false runAsNonRoot=true seccomp=RuntimeDefault escalation=false drop=ALL$' <<<"$WORKLOADS")" 0 \
+  "each: no service-account token, not root, seccomp RuntimeDefault, no privilege escalation, capabilities drop ALL"
+say "the debugging pod of section 9: kubectl run's pod with the page's RESTRICTED overrides; kubectl patch"
+say "--local applies the same strategic merge offline, so what the cluster would get is seen here"
+{
+  echo "apiVersion: v1"
+  echo "kind: Pod"
+  echo "metadata:"
+  echo "  name: dns"
+  echo "spec:"
+  echo "  containers:"
+  echo "    - name: dns"
+  echo "      image: $DNS_IMAGE"
+  echo "  restartPolicy: Never"
+} >"$EX_TMP/dns-pod.yaml"
+run kubectl patch --local -f "$EX_TMP/dns-pod.yaml" --type=strategic -p "$(restricted_overrides dns)" \
+  -o 'jsonpath=runAsNonRoot={.spec.securityContext.runAsNonRoot} runAsUser={.spec.securityContext.runAsUser} seccomp={.spec.securityContext.seccompProfile.type} image={.spec.containers[0].image} escalation={.spec.containers[0].securityContext.allowPrivilegeEscalation} drop={.spec.containers[0].securityContext.capabilities.drop[*]}'
+check_eq "$OUT" "runAsNonRoot=true runAsUser=65534 seccomp=RuntimeDefault image=$DNS_IMAGE escalation=false drop=ALL" \
+  "the debugging pod meets restricted, and keeps its image (the containers are merged by name)"
+PAGE_RESTRICTED=$(sed -n "s/^RESTRICTED='\(.*\)'\$/\1/p" exercises/orchestration/14-kubernetes.md)
+check_eq "$PAGE_RESTRICTED" "$(restricted_overrides dns)" "the page's RESTRICTED is exactly these overrides"
+
+step "the network policies: which connection each one allows (rendered, no cluster needed)"
+say "the base (SWAPI on the internet):"
+policies "$EX_TMP/base.yaml"
+check_rc 0 "every policy read"
+check_out_match '^default-deny: pods every pod; in: nothing; out: nothing$' "default-deny: every pod, nothing in, nothing out"
+check_out_match '^dns: pods every pod; in: -; out: kube-dns in kube-system -> 53/UDP 53/TCP$' "dns: every pod may ask kube-dns, port 53"
+check_out_match '^mongodb: pods mongodb; in: backend,favorites -> 27017/TCP; out: -$' "mongodb: only backend and favorites, on 27017"
+check_out_match '^backend: pods backend; in: frontend -> 8080/TCP & any address -> 8080/TCP; out: mongodb -> 27017/TCP$' \
+  "backend: the frontend server and the browser (node port) on 8080; out to MongoDB"
+check_out_match '^favorites: pods favorites; in: frontend -> 3000/TCP & any address -> 3000/TCP; out: mongodb -> 27017/TCP$' \
+  "favorites: the frontend server and the browser on 3000; out to MongoDB"
+check_out_match '^favorites-swapi-dev: pods favorites; in: -; out: public addresses -> 443/TCP$' \
+  "favorites-swapi-dev: favorites to the internet, port 443, public addresses only"
+check_out_match '^frontend: pods frontend; in: any address -> 3000/TCP; out: backend -> 8080/TCP & favorites -> 3000/TCP$' \
+  "frontend: the browser on 3000; out to backend and favorites"
+say "the offline overlay (the stand-in instead of the internet):"
+policies "$EX_TMP/overlay.yaml"
+check_out_match '^swapi: pods swapi; in: favorites -> 8000/TCP; out: -$' "swapi: only favorites, on 8000"
+check_out_match '^favorites-swapi: pods favorites; in: -; out: swapi -> 8000/TCP$' "favorites-swapi: favorites to the stand-in"
+check_out_lacks "favorites-swapi-dev" "no way to the internet at all"
+check_eq "$(grep -c . <<<"$OUT")" 8 "8 policies"
 
 step "the exercise's own copy: namespace $NS, no NodePorts (they are cluster-wide)"
 mkdir -p "$KDIR"
@@ -143,6 +265,9 @@ objects "$EX_TMP/ours.yaml"
 check_out_match "^Namespace/$NS " "the Namespace is renamed $NS"
 check_eq "$(grep -v '^Namespace/' <<<"$OUT" | grep -vc " ns=$NS ")" 0 "every object is in $NS"
 check_eq "$(count 'type=NodePort')" 0 "no NodePort Service"
+check_eq "$(count "^NetworkPolicy/.* ns=$NS ")" 8 "the 8 network policies, in $NS (they act inside their own namespace)"
+run kubectl label --local -f "$EX_TMP/ours.yaml" "$EX_LABEL" -o "jsonpath=$PSS"
+check_out_match "^Namespace/$NS enforce=restricted " "$NS enforces Pod Security restricted too"
 
 step "each container's environment, as rendered, passes its binary's check-config"
 # The environment a container gets (envFrom ConfigMaps, env values, secretKeyRef), with the
@@ -244,8 +369,9 @@ fi
 # ------------------------------------------------------------------ on a cluster
 if [ "$CLUSTER" = 0 ]; then
   step "on a cluster: skipped (no cluster answers here)"
-  say "kubectl apply -k, get, describe, logs, scale, rollout, the PVC and Service DNS need a"
-  say "cluster: start kind, minikube or Docker Desktop's Kubernetes and run this check again."
+  say "kubectl apply -k, get, describe, logs, scale, rollout, Pod Security, Service DNS, the"
+  say "network policies and the PVC need a cluster: start kind, minikube or Docker Desktop's"
+  say "Kubernetes and run this check again."
   exit 0
 fi
 
@@ -322,9 +448,15 @@ run "${K[@]}" get replicasets -l app.kubernetes.io/name=backend -o 'jsonpath={ra
 check_eq "$(count ' 0$')" 1 "the old ReplicaSet is scaled to 0 ..."
 check_eq "$(count ' 2$')" 1 "... the new one runs the 2 pods"
 
-step "Service DNS: a busybox pod looks the Service up"
+step "Pod Security: a plain busybox pod is refused in $NS"
+EX_CMD_TIMEOUT=60 run "${K[@]}" run "$(ex_name plain)" --rm -i --restart=Never --image="$DNS_IMAGE" -- true
+check_rc nonzero "kubectl run: refused"
+check_out_contains 'violates PodSecurity "restricted' "by the namespace's Pod Security level, which names the fields it misses"
+
+step "Service DNS: a busybox pod that meets restricted looks the Service up"
 EX_CMD_TIMEOUT=200 run "${K[@]}" run "$(ex_name dns)" --rm -i --restart=Never --pod-running-timeout=180s \
-  --image="$DNS_IMAGE" -- sh -c "grep search /etc/resolv.conf; nslookup backend.$NS.svc.cluster.local"
+  --image="$DNS_IMAGE" --override-type=strategic --overrides="$(restricted_overrides "$(ex_name dns)")" -- \
+  sh -c "grep search /etc/resolv.conf; nslookup backend.$NS.svc.cluster.local"
 check_out_contains "search $NS.svc.cluster.local" "a pod's resolv.conf searches its namespace's domain first (short names work)"
 check_out_contains "backend.$NS.svc.cluster.local" "the Service backend has a DNS name, <service>.<namespace>.svc.cluster.local"
 OUT_DNS=$OUT
@@ -332,6 +464,32 @@ CLUSTER_IP=$("${K[@]}" get svc backend -o 'jsonpath={.spec.clusterIP}')
 run "${K[@]}" get svc backend
 check_true "it resolves to the Service's ClusterIP $CLUSTER_IP (one address for all its pods)" -- \
   grep -qE "^Address:?[[:space:]]+${CLUSTER_IP//./\\.}\$" <<<"$OUT_DNS"
+
+step "network policies: kubectl get networkpolicy, and MongoDB from another namespace"
+run "${K[@]}" get networkpolicy
+check_eq "$(count '^(backend|default-deny|dns|favorites|favorites-swapi|frontend|mongodb|swapi) ')" 8 "8 policies"
+check_out_match '^mongodb +app.kubernetes.io/name=mongodb ' "the policy mongodb selects the MongoDB pod"
+run "${K[@]}" describe networkpolicy mongodb
+check_out_contains "27017/TCP" "describe: who may connect, and on which port"
+ENFORCER=$(policy_enforcer)
+OUTSIDE=$(ex_name outside)
+run kubectl create namespace "$OUTSIDE"
+track cmd kubectl delete namespace "$OUTSIDE" --ignore-not-found --timeout=240s
+run kubectl label namespace "$OUTSIDE" "$EX_LABEL"
+EX_CMD_TIMEOUT=200 run kubectl -n "$OUTSIDE" run probe --rm -i --restart=Never --pod-running-timeout=180s \
+  --image="$DNS_IMAGE" -- sh -c "nslookup mongodb.$NS.svc.cluster.local >/dev/null && echo resolves; wget -q -T 5 -O - http://mongodb.$NS.svc.cluster.local:27017"
+check_out_contains resolves "the name mongodb.$NS.svc.cluster.local resolves from $OUTSIDE"
+if [ -n "$ENFORCER" ]; then
+  check_rc nonzero "this cluster enforces network policies ($ENFORCER): a pod of $OUTSIDE gets no connection to MongoDB"
+  check_out_lacks "MongoDB" "and no answer from it"
+elif [ "$RC" = 0 ]; then
+  say "MongoDB answered a pod of another namespace: this cluster's network plugin does not enforce"
+  say "NetworkPolicies (the objects are accepted and do nothing). kind >= 0.24, Calico or Cilium enforce them."
+else
+  say "no connection: the policy mongodb is enforced here (no known plugin was recognized, so this is not asserted)"
+fi
+EX_CMD_TIMEOUT=300 run kubectl delete namespace "$OUTSIDE" --timeout=240s
+[ "$RC" = 0 ] && untrack_cmd kubectl delete namespace "$OUTSIDE" --ignore-not-found --timeout=240s
 
 step "a PVC outlives its pod: delete mongodb-0, the data is still there"
 PF=$(free_port)

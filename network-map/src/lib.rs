@@ -13,6 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The static catalogue of the map's paths and the platforms on which each exists.
+pub mod paths;
+
 /// A service's report: `GET /connections`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
