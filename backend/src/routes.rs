@@ -3,10 +3,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use contract::goals::{self, Goal, GoalList, GoalSaved, NewGoal};
+use contract::goals::{self, GoalList, GoalSaved, NewGoal};
 use contract::Message;
 use mongodb::bson::oid::ObjectId;
 use service_kit::extract::Path;
+use service_kit::http::JsonBytes;
 use service_kit::openapi::{responses, ErrorBody, IdParam};
 use service_kit::{ApiError, JsonBody};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,9 +30,8 @@ pub fn routes(store: GoalStore) -> OpenApiRouter {
         (status = 200, description = "Every goal, oldest first", body = GoalList),
         (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
     ))]
-async fn list_goals(State(store): State<GoalStore>) -> Result<Json<GoalList>, ApiError> {
-    let goals = store.list(Goal::from).await?;
-    Ok(Json(GoalList { goals }))
+async fn list_goals(State(store): State<GoalStore>) -> Result<JsonBytes, ApiError> {
+    Ok(JsonBytes(store.list.read().await?))
 }
 
 /// Saves a goal; its text is stored trimmed.
@@ -50,7 +50,7 @@ async fn add_goal(
     JsonBody(new): JsonBody<NewGoal>,
 ) -> Result<(StatusCode, Json<GoalSaved>), ApiError> {
     let goal = GoalDoc::new(new.text);
-    store.insert(goal.clone()).await?;
+    store.goals.insert(goal.clone()).await?;
     tracing::info!(id = %goal.id, "goal saved");
     Ok((StatusCode::CREATED, Json(GoalSaved::new(goal.into()))))
 }
@@ -69,7 +69,7 @@ async fn delete_goal(
     Path(id): Path<String>,
 ) -> Result<Json<Message>, ApiError> {
     let id = ObjectId::parse_str(&id).map_err(|_| ApiError::bad_request(goals::INVALID_ID))?;
-    if store.delete(id).await? {
+    if store.goals.delete(id).await? {
         tracing::info!(%id, "goal deleted");
         Ok(Json(Message::new(goals::DELETED)))
     } else {

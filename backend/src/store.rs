@@ -1,9 +1,9 @@
 //! Goals in MongoDB: `{_id: ObjectId, text}` in collection `goals`, the shape the
 //! course's Node version wrote, so its data reads back.
 
-use contract::goals::{Goal, GoalText};
-use mongo_kit::store::object_id_hex;
-use mongo_kit::{Store, StoredDocument};
+use contract::goals::{Goal, GoalList, GoalText};
+use mongo_kit::store::{json, object_id_hex};
+use mongo_kit::{Db, SharedList, Store, StoredDocument};
 use mongodb::bson::oid::ObjectId;
 use serde::{Deserialize, Serialize};
 
@@ -40,5 +40,22 @@ impl From<GoalDoc> for Goal {
     }
 }
 
-/// The goals collection.
-pub type GoalStore = Store<GoalDoc>;
+/// The goals collection, and its list as the API answers it (`GoalList`), read once for
+/// the requests that come together.
+#[derive(Clone)]
+pub struct GoalStore {
+    pub goals: Store<GoalDoc>,
+    pub list: SharedList<GoalDoc>,
+}
+
+impl GoalStore {
+    pub fn new(db: &Db) -> Self {
+        let goals = Store::new(db);
+        let list = SharedList::new(&goals, |docs| {
+            json(&GoalList {
+                goals: docs.into_iter().map(Goal::from).collect(),
+            })
+        });
+        Self { goals, list }
+    }
+}

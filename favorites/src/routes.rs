@@ -12,6 +12,7 @@ use contract::Message;
 use mongodb::bson::oid::ObjectId;
 use serde::Deserialize;
 use service_kit::extract::Path;
+use service_kit::http::JsonBytes;
 use service_kit::openapi::{responses, ErrorBody, IdParam};
 use service_kit::{ApiError, JsonBody};
 use utoipa_axum::router::OpenApiRouter;
@@ -40,11 +41,9 @@ pub fn routes(store: FavoriteStore, swapi: Swapi) -> OpenApiRouter {
         (status = 200, description = "Every favorite, oldest first", body = FavoriteList),
         (status = 503, description = responses::UNAVAILABLE, body = ErrorBody),
     ))]
-async fn list_favorites(
-    State(store): State<FavoriteStore>,
-) -> Result<Json<FavoriteList>, ApiError> {
+async fn list_favorites(State(store): State<FavoriteStore>) -> Result<JsonBytes, ApiError> {
     let favorites = store.list().await?;
-    Ok(Json(FavoriteList { favorites }))
+    Ok(JsonBytes(favorites))
 }
 
 /// Saves a favorite, unless one of that name is saved already.

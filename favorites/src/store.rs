@@ -9,9 +9,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use contract::favorites::{Favorite, FavoriteKind, NewFavorite};
-use mongo_kit::store::object_id_hex;
-use mongo_kit::{Db, DbError, Store, StoredDocument};
+use axum::body::Bytes;
+use contract::favorites::{Favorite, FavoriteKind, FavoriteList, NewFavorite};
+use mongo_kit::store::{json, object_id_hex};
+use mongo_kit::{Db, DbError, SharedList, Store, StoredDocument};
 use mongodb::bson::{doc, oid::ObjectId};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::options::IndexOptions;
@@ -94,6 +95,8 @@ enum Uniqueness {
 pub struct FavoriteStore {
     /// Saves while the index exists: concurrent ones share one `insert` command.
     favorites: Store<FavoriteDoc>,
+    /// The list as the API answers it, read once for the requests that come together.
+    list: SharedList<FavoriteDoc>,
     /// Set once the unique index is known to exist. Made lazily, before the first
     /// insert, because the database may be down when the service starts.
     name_index: Arc<OnceCell<()>>,
@@ -105,19 +108,25 @@ pub struct FavoriteStore {
 
 impl FavoriteStore {
     pub fn new(db: &Db) -> Self {
+        let favorites = Store::new(db);
         Self {
-            favorites: Store::new(db),
+            favorites: favorites.clone(),
+            list: SharedList::new(&favorites, |docs| {
+                json(&FavoriteList {
+                    favorites: docs.into_iter().map(Favorite::from).collect(),
+                })
+            }),
             name_index: Arc::new(OnceCell::new()),
             blocked_since: Arc::default(),
             checked_saves: Arc::default(),
         }
     }
 
-    /// All favorites in insertion order (the server's natural order), as the API shows
-    /// them. A document that cannot be read as a favorite is left out and logged (once)
-    /// with its id.
-    pub async fn list(&self) -> Result<Vec<Favorite>, DbError> {
-        self.favorites.list(Favorite::from).await
+    /// All favorites in insertion order (the server's natural order), as the API answers
+    /// them (`FavoriteList`, JSON). A document that cannot be read as a favorite is left out
+    /// and logged (once) with its id. Requests that come together share one read.
+    pub async fn list(&self) -> Result<Bytes, DbError> {
+        self.list.read().await
     }
 
     /// Saves a favorite unless its name is taken. With the unique index, the server

@@ -7,7 +7,9 @@
 //! - [`settings`]: the one MongoDB rule of the README ([`MongoConfig`]: `MONGODB_URL`, or
 //!   host, port and credential) and the driver options;
 //! - [`group_commit`]: saves that arrive together share one `insert`;
-//! - [`store`]: [`Store`], a collection of one kind of document (list, insert, delete);
+//! - [`shared_read`]: list requests that arrive together share one read;
+//! - [`store`]: [`Store`], a collection of one kind of document (list, insert, delete), and
+//!   [`store::SharedList`], its list as JSON with shared reads;
 //! - [`service`]: what a service whose data lives in MongoDB adds to `service-kit`
 //!   (readiness, 503s, its `/connections` upstream, its start-up).
 
@@ -16,9 +18,10 @@ pub mod errors;
 pub mod group_commit;
 pub mod service;
 pub mod settings;
+pub mod shared_read;
 pub mod store;
 
 pub use db::{Db, DbError};
 pub use group_commit::GroupCommit;
 pub use settings::{MongoConfig, MongoDefaults};
-pub use store::{Store, StoredDocument};
+pub use store::{SharedList, Store, StoredDocument};

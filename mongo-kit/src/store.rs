@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex};
 
+use axum::body::Bytes;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{doc, Bson, RawDocument, RawDocumentBuf};
 use mongodb::Collection;
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use crate::db::{Db, DbError};
 use crate::group_commit::GroupCommit;
+use crate::shared_read::SharedRead;
 
 /// A kind of document a service stores, read and written with serde. A field another
 /// program may leave out should carry `#[serde(default)]`; a document that does not
@@ -116,6 +118,53 @@ impl<T: StoredDocument> Store<T> {
             .await?;
         Ok(result.deleted_count == 1)
     }
+}
+
+/// The whole list of a [`Store`] as the API answers it, as JSON bytes, with its reads
+/// shared ([`SharedRead`]): the requests that come while a list is read share the next
+/// read, found, decoded and serialised once for all of them. Cheap to clone.
+pub struct SharedList<T: StoredDocument> {
+    store: Store<T>,
+    render: fn(Vec<T>) -> Bytes,
+    reads: SharedRead<Bytes>,
+}
+
+impl<T: StoredDocument> Clone for SharedList<T> {
+    fn clone(&self) -> Self {
+        Self {
+            store: self.store.clone(),
+            render: self.render,
+            reads: self.reads.clone(),
+        }
+    }
+}
+
+impl<T: StoredDocument> SharedList<T> {
+    /// The list of `store`, answered as `render` makes it from every readable document in
+    /// insertion order (see [`json`] to make one from a wire type).
+    pub fn new(store: &Store<T>, render: fn(Vec<T>) -> Bytes) -> Self {
+        Self {
+            store: store.clone(),
+            render,
+            reads: SharedRead::default(),
+        }
+    }
+
+    /// The list's JSON, from a read that started after this call (module docs of
+    /// [`crate::shared_read`]).
+    pub async fn read(&self) -> Result<Bytes, DbError> {
+        let store = self.store.clone();
+        let render = self.render;
+        self.reads
+            .read(async move { store.list(|doc| doc).await.map(render) })
+            .await
+    }
+}
+
+/// `value` as JSON bytes, for [`SharedList`]'s `render`. The API's wire types always
+/// serialise (string keys, no custom serialiser that can fail).
+pub fn json<W: Serialize>(value: &W) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("a wire type serialises"))
 }
 
 /// A stored document read as `T`, or what is wrong with it in one phrase (the field and

@@ -4,8 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use mongo_kit::store::object_id_hex;
-use mongo_kit::{Db, DbError, GroupCommit, Store, StoredDocument};
+use mongo_kit::store::{json, object_id_hex};
+use mongo_kit::{Db, DbError, GroupCommit, SharedList, Store, StoredDocument};
 use mongodb::bson::{doc, oid::ObjectId, Document};
 use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::event::command::CommandEvent;
@@ -201,5 +201,71 @@ async fn a_refused_document_gets_its_own_error_and_the_others_are_stored() {
     names.sort();
     assert_eq!(names, ["a", "b", "c"]);
     assert_eq!(items.count_documents(doc! {}).await.unwrap(), 3);
+    db.database().drop().await.expect("drop");
+}
+
+/// Lists asked for at the same time share reads: fewer `find`s than requests, every
+/// answer the same JSON of every document; a list asked for after a save (acknowledged)
+/// has it, even while other lists are being read.
+#[tokio::test]
+async fn lists_asked_together_share_reads_and_a_list_after_a_save_has_it() {
+    let name = shared_mongo().fresh_db("shared-list");
+    let (db, sent) = recording_db(&name).await;
+    let store = Store::<Item>::new(&db);
+    for n in 0..50 {
+        store
+            .insert(Item {
+                id: ObjectId::new(),
+                n,
+            })
+            .await
+            .expect("insert");
+    }
+    let list = SharedList::new(&store, |items| {
+        json(&items.iter().map(|i| i.n).collect::<Vec<_>>())
+    });
+    sent.lock().unwrap().clear();
+    let answers = futures_util::future::join_all((0..40).map(|_| list.read())).await;
+    let expected = json(&(0..50).collect::<Vec<i32>>());
+    assert!(answers.iter().all(|a| a.as_ref().ok() == Some(&expected)));
+    let finds = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n == "find")
+        .count();
+    assert!(
+        finds < 40,
+        "40 lists at once share finds, not one each: {finds}"
+    );
+    println!("40 lists at once: {finds} finds");
+
+    // lists read all the time by others; each save is in the next list its writer asks for
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (list, busy) = (list.clone(), busy.clone());
+            tokio::spawn(async move {
+                while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                    list.read().await.expect("list");
+                }
+            })
+        })
+        .collect();
+    for n in 50..80 {
+        store
+            .insert(Item {
+                id: ObjectId::new(),
+                n,
+            })
+            .await
+            .expect("insert");
+        let listed: Vec<i32> = serde_json::from_slice(&list.read().await.unwrap()).unwrap();
+        assert_eq!(listed.last(), Some(&n), "the list after saving {n}");
+    }
+    busy.store(false, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        r.await.unwrap();
+    }
     db.database().drop().await.expect("drop");
 }

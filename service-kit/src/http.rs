@@ -35,6 +35,23 @@ pub fn cors(methods: &[Method]) -> CorsLayer {
         .expose_headers([HeaderName::from_static(SERVED_BY)])
 }
 
+/// An answer whose JSON body is made already (a shared list's bytes): 200 with
+/// `Content-Type: application/json`.
+pub struct JsonBytes(pub axum::body::Bytes);
+
+impl axum::response::IntoResponse for JsonBytes {
+    fn into_response(self) -> Response {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            self.0,
+        )
+            .into_response()
+    }
+}
+
 /// The response header that names the replica that answered: its host name (the
 /// container id under Docker and Swarm, the pod under Kubernetes).
 pub const SERVED_BY: &str = "x-served-by";

@@ -168,6 +168,11 @@ impl MongoInstance {
         ));
     }
 
+    /// The server's process id, while it runs (to read its CPU time in /proc).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Stops the server and waits until the process has exited.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {

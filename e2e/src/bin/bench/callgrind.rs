@@ -1,0 +1,174 @@
+//! `bench callgrind`: the backend's own instructions per `GET /goals`, counted by valgrind's
+//! callgrind (repeatable whatever else the machine does, unlike times), for this checkout's
+//! release build and, with `--against-bin PATH`, another build side by side:
+//!
+//!   cargo run --release -p e2e --bin bench -- callgrind [--against-bin PATH]
+//!
+//! Each backend runs under callgrind with collection off, on a fresh test server of its own
+//! with 100 goals; after 20 requests to warm up, collection is switched on for 300 `GET
+//! /goals` on one kept-alive connection, then off and dumped: instructions / 300.
+//! valgrind (Debian's package) is installed when missing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use test_support::{free_port, shared_mongo, TempDir};
+
+use crate::load::post_json;
+
+const WARM_UP: usize = 20;
+const COUNTED: usize = 300;
+
+pub fn main(args: &[String]) {
+    ensure_valgrind();
+    crate::build_release();
+    let against = args
+        .iter()
+        .position(|a| a == "--against-bin")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let mut rows = vec![(
+        "this checkout".to_owned(),
+        count(&crate::release_bin("backend")),
+    )];
+    if let Some(bin) = against {
+        rows.push((bin.display().to_string(), count(&bin)));
+    }
+    println!("\n| backend | instructions per GET /goals (100 goals) |\n|---|---|");
+    for (name, per) in &rows {
+        println!("| {name} | {:.0} k |", per / 1000.0);
+    }
+    if let [(_, ours), (_, theirs)] = rows.as_slice() {
+        println!("\nthis checkout / the other: {:.3}", ours / theirs.max(1.0));
+    }
+}
+
+fn ensure_valgrind() {
+    if Command::new("valgrind").arg("--version").output().is_ok() {
+        return;
+    }
+    eprintln!("[bench] installing valgrind (Debian)");
+    let ok = Command::new("sh")
+        .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "cannot install valgrind: apt-get install valgrind");
+}
+
+/// Instructions per GET of the backend `bin`.
+fn count(bin: &Path) -> f64 {
+    let db = shared_mongo().dedicated();
+    let dir = TempDir::new("bench-callgrind");
+    let port = free_port();
+    let mut env: Vec<(String, String)> = shared_mongo()
+        .service_env()
+        .into_iter()
+        .filter(|(k, _)| k != "MONGODB_PORT")
+        .collect();
+    env.push(("MONGODB_PORT".into(), db.port.to_string()));
+    env.push(("PORT".into(), port.to_string()));
+    env.push(("LOG_DIR".into(), dir.path().display().to_string()));
+    env.push(("RUST_LOG".into(), "warn".into()));
+    let out_file = dir.path().join("callgrind.out");
+    let mut child = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg("--collect-atstart=no")
+        .arg(format!("--callgrind-out-file={}", out_file.display()))
+        .arg(bin)
+        .envs(env)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("valgrind");
+    let t0 = Instant::now();
+    while test_support::http_status(port, "/readyz") != Some(200) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(120),
+            "{} did not become ready under valgrind",
+            bin.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    for i in 0..100 {
+        let status = post_json(port, "/goals", &format!("{{\"text\":\"goal {i}\"}}"));
+        assert_eq!(status, Some(201), "seeding");
+    }
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    for _ in 0..WARM_UP {
+        get(&mut conn);
+    }
+    let control = |what: &[&str]| {
+        let ok = Command::new("callgrind_control")
+            .args(what)
+            .arg(child.id().to_string())
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "callgrind_control {what:?}");
+    };
+    control(&["-i", "on"]);
+    for _ in 0..COUNTED {
+        get(&mut conn);
+    }
+    control(&["-i", "off"]);
+    control(&["-d"]);
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = child.kill();
+    let _ = child.wait();
+    let total = totals(dir.path());
+    total / COUNTED as f64
+}
+
+/// One `GET /goals` on a kept-alive connection, its body read to its end.
+fn get(conn: &mut TcpStream) {
+    write!(conn, "GET /goals HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+    let mut reader = BufReader::new(&mut *conn);
+    let mut length = 0usize;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).expect("read");
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).expect("body");
+}
+
+/// The largest `totals:`/`summary:` count of the dump files in `dir` (the dump made by
+/// `callgrind_control -d`, of the collected part).
+fn totals(dir: &Path) -> f64 {
+    let mut best = 0.0f64;
+    for entry in std::fs::read_dir(dir).expect("dir").flatten() {
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("callgrind.out")
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for line in text.lines() {
+            if let Some(n) = line
+                .strip_prefix("totals:")
+                .or_else(|| line.strip_prefix("summary:"))
+            {
+                let n: f64 = n
+                    .split_whitespace()
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.0);
+                best = best.max(n);
+            }
+        }
+    }
+    assert!(best > 0.0, "no callgrind totals in {}", dir.display());
+    best
+}
