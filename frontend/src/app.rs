@@ -88,9 +88,9 @@ pub fn App() -> impl IntoView {
                 </header>
                 <main class="page">
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=GoalsPage ssr=SsrMode::Async />
-                        <Route path=path!("/favorites") view=FavoritesPage ssr=SsrMode::Async />
-                        <Route path=path!("/network") view=crate::network::NetworkPage ssr=SsrMode::Async />
+                        <Route path=path!("/") view=GoalsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/favorites") view=FavoritesPage ssr=SsrMode::InOrder />
+                        <Route path=path!("/network") view=crate::network::NetworkPage ssr=SsrMode::InOrder />
                     </Routes>
                 </main>
                 <footer class="footer">

@@ -11,7 +11,7 @@ use crate::api::{self, Favorite, FavoriteKind, Film, NewFavorite, Person, SwapiP
 use crate::change::{Answer, Change};
 use crate::list_card::{read_list, ListCard};
 use crate::urls::ServiceUrls;
-use crate::widgets::{Hydrated, Notice, NoticeBar};
+use crate::widgets::{page_in_query, Hydrated, Notice, NoticeBar, PageLink};
 
 /// Saves a favorite: the input is what is saved, the answer the saved favorite.
 type Save = Change<NewFavorite, Favorite>;
@@ -24,14 +24,7 @@ pub fn FavoritesPage() -> impl IntoView {
 
     // the people page is in the URL (`/favorites?page=3`): reload and back keep it
     let query = use_query_map();
-    let people_page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .filter(|&p| p >= 1)
-            .unwrap_or(1)
-    });
+    let people_page = Memo::new(move |_| page_in_query(&query.read()));
 
     let favorites = read_list(
         base.clone(),
@@ -112,9 +105,9 @@ pub fn FavoritesPage() -> impl IntoView {
         view! {
             <CandidateList id="people" candidates=candidates saved=saved_names() save=save />
             <nav class="pager" aria-label="Pages of characters">
-                <PageLink page=prev label="← Previous" />
+                <PageLink path="/favorites" page=prev label="← Previous" />
                 <span class="pager-label">{format!("Page {current} of {}", pages.max(1))}</span>
-                <PageLink page=next label="Next →" />
+                <PageLink path="/favorites" page=next label="Next →" />
             </nav>
         }
         .into_any()
@@ -170,22 +163,6 @@ fn FavoriteChip(favorite: Favorite, remove: Remove) -> impl IntoView {
                 "✕"
             </button>
         </li>
-    }
-}
-
-/// A link to a page of characters (`/favorites?page=N`), or a disabled look when there is
-/// no such page.
-#[component]
-fn PageLink(page: Option<u32>, label: &'static str) -> impl IntoView {
-    match page {
-        Some(p) => view! {
-            <a class="button button-ghost button-small" href=format!("/favorites?page={p}")>{label}</a>
-        }
-        .into_any(),
-        None => view! {
-            <span class="button button-ghost button-small" aria-disabled="true">{label}</span>
-        }
-        .into_any(),
     }
 }
 

@@ -11,17 +11,25 @@ use crate::api::{self, ApiError, Goal, Service};
 use crate::change::{Answer, Change};
 use crate::list_card::{read_list, ListCard};
 use crate::urls::ServiceUrls;
-use crate::widgets::{typed_before_hydration, Notice, NoticeBar};
+use crate::widgets::{page_in_query, typed_before_hydration, Notice, NoticeBar, PageLink};
 
 #[component]
 pub fn GoalsPage() -> impl IntoView {
     let urls = expect_context::<ServiceUrls>();
     let base = urls.goals();
 
+    // one page of goals at a time (`/?page=N`): a page, its HTML and the data handed to the
+    // browser with it stay bounded however many goals are stored
+    let query = use_query_map();
+    let page = Memo::new(move |_| page_in_query(&query.read()));
     let goals = read_list(
         base.clone(),
-        || (),
-        |base, ()| async move { api::list_goals(&base).await },
+        move || page.get(),
+        |base, page| async move {
+            api::list_goals(&base)
+                .await
+                .map(|all| GoalPage::of(all, page))
+        },
     );
     let reread = move || goals.refetch();
 
@@ -30,7 +38,6 @@ pub fn GoalsPage() -> impl IntoView {
     let text = RwSignal::new(typed_before_hydration("goal-text"));
     // A plain form post (before hydration, or without JavaScript) that failed comes back
     // as `/?error=<code>`: the page says what the code means, in its own words.
-    let query = use_query_map();
     let notice = RwSignal::new(
         query
             .read_untracked()
@@ -65,14 +72,27 @@ pub fn GoalsPage() -> impl IntoView {
         reread,
     );
 
-    let goal_list = move |list: Vec<Goal>| {
-        if list.is_empty() {
+    let goal_list = move |list: GoalPage| {
+        if list.total == 0 {
             return view! { <p class="empty">"No goals yet. Maybe add one?"</p> }.into_any();
         }
+        let pages = list.pages();
+        let pager = (pages > 1).then(|| {
+            let prev = (list.page > 1).then(|| list.page - 1);
+            let next = (list.page < pages).then(|| list.page + 1);
+            view! {
+                <nav class="pager" aria-label="Pages of goals">
+                    <PageLink path="/" page=prev label="← Previous" />
+                    <span class="pager-label">{format!("Page {} of {pages} ({} goals)", list.page, list.total)}</span>
+                    <PageLink path="/" page=next label="Next →" />
+                </nav>
+            }
+        });
         view! {
             <ul class="goal-list">
-                {list.into_iter().map(|goal| view! { <GoalItem goal=goal delete=delete /> }).collect_view()}
+                {list.goals.into_iter().map(|goal| view! { <GoalItem goal=goal delete=delete /> }).collect_view()}
             </ul>
+            {pager}
         }
         .into_any()
     };
@@ -134,6 +154,46 @@ fn GoalItem(goal: Goal, delete: Change<String, ()>) -> impl IntoView {
                 "✕"
             </button>
         </li>
+    }
+}
+
+/// The most goals a page shows: one page's HTML stays bounded (a thousand goals of a
+/// thousand characters would otherwise make a page of megabytes, and its render would hold
+/// the server's render thread for as long).
+pub const GOALS_PER_PAGE: usize = 100;
+
+/// One page of the goals, oldest first: what the page renders and hands to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GoalPage {
+    /// The goals of this page (at most [`GOALS_PER_PAGE`]).
+    pub goals: Vec<Goal>,
+    /// The page, from 1 (a page past the last shows the last).
+    pub page: u32,
+    /// How many goals are stored in all.
+    pub total: usize,
+}
+
+impl GoalPage {
+    /// Page `page` of `all`.
+    pub fn of(all: Vec<Goal>, page: u32) -> Self {
+        let total = all.len();
+        let pages = total.div_ceil(GOALS_PER_PAGE).max(1);
+        let page = (page.max(1) as usize).min(pages);
+        let goals = all
+            .into_iter()
+            .skip((page - 1) * GOALS_PER_PAGE)
+            .take(GOALS_PER_PAGE)
+            .collect();
+        Self {
+            goals,
+            page: page as u32,
+            total,
+        }
+    }
+
+    /// How many pages there are (at least 1).
+    pub fn pages(&self) -> u32 {
+        self.total.div_ceil(GOALS_PER_PAGE).max(1) as u32
     }
 }
 
@@ -216,6 +276,33 @@ impl FormError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_holds_at_most_a_pages_worth_of_goals() {
+        let goals: Vec<Goal> = (0..250)
+            .map(|i| Goal {
+                id: format!("{i:024x}"),
+                text: format!("goal {i}"),
+            })
+            .collect();
+        let first = GoalPage::of(goals.clone(), 1);
+        assert_eq!(
+            (first.goals.len(), first.total, first.pages()),
+            (100, 250, 3)
+        );
+        assert_eq!(first.goals[0].text, "goal 0");
+        let last = GoalPage::of(goals.clone(), 3);
+        assert_eq!(last.goals.len(), 50);
+        assert_eq!(last.goals[49].text, "goal 249");
+        assert_eq!(
+            GoalPage::of(goals.clone(), 9).page,
+            3,
+            "past the end: the last page"
+        );
+        assert_eq!(GoalPage::of(goals, 0).page, 1);
+        let none = GoalPage::of(vec![], 4);
+        assert_eq!((none.page, none.total, none.pages()), (1, 0, 1));
+    }
 
     #[test]
     fn a_form_error_is_a_known_code_with_the_apps_own_text() {

@@ -19,6 +19,8 @@ pub mod network;
 #[cfg(feature = "ssr")]
 pub mod network_probe;
 #[cfg(feature = "ssr")]
+pub mod render_thread;
+#[cfg(feature = "ssr")]
 pub mod server;
 pub mod transport;
 pub mod urls;

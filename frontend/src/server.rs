@@ -28,6 +28,7 @@ use service_kit::{ConfigError, Env};
 use crate::app::{shell, App, AssetUrls};
 use crate::config::Config;
 use crate::live_reload;
+use crate::render_thread::RenderThread;
 use crate::urls::ServiceUrls;
 
 /// The name `scripts/build-frontend.sh` gives the built files: `pkg/frontend.js`,
@@ -119,19 +120,25 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             "live reload on (LIVE_RELOAD): open pages reload when a new build of this server starts"
         );
     }
-    service_kit::server::serve(listener, app(&config, assets)).await
+    // pages on the render thread; health and readiness here, never behind a render
+    let render = RenderThread::start()
+        .map_err(|e| StartError::refused("PORT", format!("cannot start the render thread: {e}")))?;
+    let health = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
+    service_kit::server::serve(listener, render.in_front_of(health, app(&config, assets))).await
 }
 
 impl Service for Config {
     const NAME: &'static str = "frontend";
     const DEFAULT_PORT: u16 = crate::config::DEFAULT_PORT;
-    /// Server-side rendering on one thread. On several, Leptos' `<Transition>` (leptos
-    /// 0.8.23, reactive_graph 0.2.16) reads its pending-task signal with a non-blocking
-    /// `try_read` while a resource finishing on another thread holds the write lock, takes
-    /// the failed read for a disposed signal and panics ("you tried to access a reactive
-    /// value … already disposed", about one render in a hundred). The answers were
-    /// complete, but a panic per hundred renders is not a state to ship.
-    const ONE_THREAD: bool = true;
+    /// Connections, health and the relay of pages on the runtime's threads; server-side
+    /// rendering itself on one thread of its own ([`RenderThread`]). On several, Leptos'
+    /// `<Transition>` (leptos 0.8.23, reactive_graph 0.2.16) reads its pending-task signal
+    /// with a non-blocking `try_read` while a resource finishing on another thread holds the
+    /// write lock, takes the failed read for a disposed signal and panics ("you tried to
+    /// access a reactive value … already disposed", about one render in a hundred).
+    const ONE_THREAD: bool = false;
 
     fn from_env(env: &Env) -> Result<Self, ConfigError> {
         Config::from_env(env)

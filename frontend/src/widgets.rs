@@ -110,3 +110,28 @@ pub fn LoadError(error: ApiError, #[prop(into)] retry: Callback<()>) -> impl Int
         </div>
     }
 }
+
+/// `?page=N` of a page's URL: a whole number from 1, else 1.
+pub fn page_in_query(query: &leptos_router::params::ParamsMap) -> u32 {
+    query
+        .get("page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .filter(|&p| p >= 1)
+        .unwrap_or(1)
+}
+
+/// A link to page `page` of the list at `path` (`/favorites?page=N`), or a disabled look
+/// when there is no such page.
+#[component]
+pub fn PageLink(path: &'static str, page: Option<u32>, label: &'static str) -> impl IntoView {
+    match page {
+        Some(p) => view! {
+            <a class="button button-ghost button-small" href=format!("{path}?page={p}")>{label}</a>
+        }
+        .into_any(),
+        None => view! {
+            <span class="button button-ghost button-small" aria-disabled="true">{label}</span>
+        }
+        .into_any(),
+    }
+}

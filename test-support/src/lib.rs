@@ -16,7 +16,7 @@ pub mod schemathesis;
 
 pub use app::{spawn_app, spawn_app_with_env, Built, TestApp, TestService};
 pub use mongo::{shared_mongo, MongoInstance, SharedMongo};
-pub use process::{free_port, http_status, ServiceProcess};
+pub use process::{free_port, http_get_text, http_status, ServiceProcess};
 pub use router::{json_or_null, RouterClient};
 
 use std::path::PathBuf;

@@ -33,6 +33,26 @@ pub fn http_status(port: u16, path: &str) -> Option<u16> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// `GET path` on 127.0.0.1:port, read to its end: the whole answer as text (head and
+/// body), or empty when nothing answers.
+pub fn http_get_text(port: u16, path: &str) -> String {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+    if write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .is_err()
+    {
+        return String::new();
+    }
+    let mut answer = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut s, &mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 pub struct ServiceProcess {
     pub port: u16,
     child: Child,
