@@ -298,7 +298,7 @@ pub async fn listen(port: u16) -> Result<TcpListener, StartError> {
 pub async fn serve(listener: TcpListener, router: Router) -> Result<(), StartError> {
     let stop = shutdown_signal();
     if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, arch = std::env::consts::ARCH, "listening");
+        tracing::info!(%addr, arch = %std::env::consts::ARCH, "listening");
     }
     serve_until(listener, router, stop, Limits::default())
         .await
