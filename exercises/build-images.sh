@@ -9,8 +9,8 @@
 #   course-mongosh    exercises/mongosh/Dockerfile (mongosh 2.x from npm; exercise 11's throwaway client
 #                     where the mongo:8 image cannot be pulled: built by `all` only when the checks
 #                     will use it, see mongosh_image in exercises/lib.sh)
-# The tags are the ones `docker compose build` gives the services (project name `goals`), and
-# the build arguments are the compose defaults, so both share one build cache.
+# The build arguments are the compose defaults, so these and `docker compose build` share one
+# build cache (compose tags its images with the checkout's version: goals-backend:0.1.0).
 #   exercises/build-images.sh              build what is missing or out of date
 #   exercises/build-images.sh toolbox      just the toolbox (the only one some steps need)
 #   exercises/build-images.sh frontend     just the frontend (a few minutes cold: it compiles to wasm)

@@ -72,3 +72,39 @@ fn the_healthcheck_works_with_mongosh_or_the_legacy_mongo_shell() {
     assert_ne!(healthcheck_with(&[("mongo", 1)]), 0, "mongo says not ready");
     assert_ne!(healthcheck_with(&[]), 0, "no shell at all");
 }
+
+/// Our four services' images are `${IMAGE_PREFIX:-goals}-<service>:${IMAGE_TAG:-<version>}`
+/// with the checkout's version (the backend crate's, which the release workflow tags), built
+/// from source unless `IMAGE_PULL_POLICY` says otherwise; the Swarm stack file names the same
+/// images.
+#[test]
+fn our_images_are_named_by_prefix_and_the_checkouts_version_and_built_by_default() {
+    let manifest = std::fs::read_to_string(workspace_root().join("backend/Cargo.toml")).unwrap();
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("backend's version");
+    let doc = compose();
+    let stack: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(workspace_root().join("deploy/swarm/stack.yml")).unwrap(),
+    )
+    .unwrap();
+    for svc in ["backend", "favorites", "swapi", "frontend"] {
+        let want = format!("${{IMAGE_PREFIX:-goals}}-{svc}:${{IMAGE_TAG:-{version}}}");
+        assert_eq!(
+            doc["services"][svc]["image"],
+            want.as_str(),
+            "compose {svc}"
+        );
+        assert_eq!(
+            stack["services"][svc]["image"],
+            want.as_str(),
+            "stack {svc}"
+        );
+        assert_eq!(
+            doc["services"][svc]["pull_policy"], "${IMAGE_PULL_POLICY:-build}",
+            "{svc}: built from source unless told to pull"
+        );
+    }
+}

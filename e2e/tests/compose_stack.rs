@@ -177,6 +177,10 @@ fn compose_stack_builds_runs_and_checks_every_communication_case() {
     p.set_env("FAVORITES_PORT", &stack.favorites_port.to_string());
     p.set_env("FRONTEND_PORT", &stack.frontend_port.to_string());
     p.set_env("SWAPI_BASE_URL", "http://swapi:8000/api");
+    // the images as the Swarm phase finds them: goals-e2e-backend:latest, ...
+    p.set_env("IMAGE_PREFIX", &name);
+    p.set_env("IMAGE_TAG", "latest");
+    p.unset_env("IMAGE_PULL_POLICY");
     p.set_env("E2E_MONGO_PASSWORD", &stack.password);
     p.unset_env("E2E_BACKEND_PASSWORD");
     let mut r = Report::new("compose");

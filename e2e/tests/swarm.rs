@@ -363,6 +363,7 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     std::fs::write(&file, for_this_machine(&stack)).unwrap();
     let env = [
         ("IMAGE_PREFIX", prefix.as_str()),
+        ("IMAGE_TAG", "latest"),
         ("MONGO_IMAGE", mongo_image.as_str()),
         ("MONGO_SECRET", SECRET),
         ("SWAPI_REPLICAS", "1"),

@@ -17,9 +17,9 @@
 . "$(dirname "$0")/../lib.sh"
 ex_begin 13 "Docker Swarm: a stack, a secret, overlay DNS, scaling, a task replaced"
 IMAGE_PREFIX=${IMAGE_PREFIX:-goals}
-TAG=${TAG:-latest}
+IMAGE_TAG=${IMAGE_TAG:-latest}   # exercises/build-images.sh tags latest
 need_image "$MONGO_IMAGE" "$TOOLBOX_IMAGE" \
-  "$IMAGE_PREFIX-backend:$TAG" "$IMAGE_PREFIX-favorites:$TAG" "$IMAGE_PREFIX-frontend:$TAG" "$IMAGE_PREFIX-swapi:$TAG"
+  "$IMAGE_PREFIX-backend:$IMAGE_TAG" "$IMAGE_PREFIX-favorites:$IMAGE_TAG" "$IMAGE_PREFIX-frontend:$IMAGE_TAG" "$IMAGE_PREFIX-swapi:$IMAGE_TAG"
 cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT"
 
 STACK=$(ex_name goals)                # ex-13-goals
@@ -172,8 +172,8 @@ check_eq "$(grep -cE '^ +ports:' "$STACK_FILE")" 0 "no service publishes a port"
 check_eq "$(grep -cE '"\$\{[A-Z_]+_PORT:-[0-9]+\}:[0-9]+"' "$STACK_FILE")" 0 "none of the port mappings is left"
 
 step "docker stack deploy (the images are local: --resolve-image never)"
-export IMAGE_PREFIX TAG MONGO_IMAGE MONGO_SECRET=$SECRET SWAPI_REPLICAS=1 SWAPI_BASE_URL=http://swapi:8000/api
-echo "${C_CMD}\$ export IMAGE_PREFIX=$IMAGE_PREFIX TAG=$TAG MONGO_IMAGE=$MONGO_IMAGE MONGO_SECRET=$MONGO_SECRET SWAPI_REPLICAS=1 SWAPI_BASE_URL=$SWAPI_BASE_URL${C_OFF}"
+export IMAGE_PREFIX IMAGE_TAG MONGO_IMAGE MONGO_SECRET=$SECRET SWAPI_REPLICAS=1 SWAPI_BASE_URL=http://swapi:8000/api
+echo "${C_CMD}\$ export IMAGE_PREFIX=$IMAGE_PREFIX IMAGE_TAG=$IMAGE_TAG MONGO_IMAGE=$MONGO_IMAGE MONGO_SECRET=$MONGO_SECRET SWAPI_REPLICAS=1 SWAPI_BASE_URL=$SWAPI_BASE_URL${C_OFF}"
 # undone newest first: stack rm, wait until its containers and network are gone, the volume
 track cmd docker volume rm "$VOLUME"
 track cmd "${WAIT_GONE[@]}"
