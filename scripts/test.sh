@@ -11,10 +11,13 @@
 #   compose    the whole stack with docker compose (cargo test -p e2e --test compose_stack)
 #   swarm      the stack file on a single-node Docker Swarm, from the compose phase's images
 #              (cargo test -p e2e --test swarm)
+#   arm64      the four images for linux/amd64 and linux/arm64 (cross-compiled), published to a
+#              local registry as one tag per image; the stack on arm64 under emulation; the
+#              pull path (cargo test -p e2e --test platforms)
 #   dev        hot reload in the development stack (cargo test -p e2e --test dev_stack)
 #   exercises  the course exercises, each checking itself (exercises/run.sh)
-# The Docker suites' tests are named compose_stack_*, swarm_stack_* and dev_stack_*: the test
-# phase leaves them to their phases.
+# The Docker suites' tests are named compose_stack_*, swarm_stack_*, platforms_* and
+# dev_stack_*: the test phase leaves them to their phases.
 # Needs: cargo (the machine's toolchain), python3 (for the test server), and for the last
 # four phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
 # Usage: scripts/test.sh [PHASE...]   (default: all phases, in order)
@@ -68,6 +71,8 @@ p_lint() {
   mapfile -t scripts < <(shell_scripts)
   shellcheck "${scripts[@]}" || { echo "shellcheck: fix the findings above"; return 1; }
   echo "shellcheck: ${#scripts[@]} scripts clean"
+  # the GitHub workflow cannot run here: its syntax, expressions and actions are linted
+  bash scripts/actionlint.sh
   # the frontend with its server side (ssr) in the one workspace run: its server code and tests
   cargo clippy --workspace --all-targets --features frontend/ssr --quiet -- -D warnings || return 1
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -82,7 +87,7 @@ p_build() {
 p_test() {
   # the suites that drive Docker run in their own phases (swarm needs the compose phase's images)
   cargo test --workspace --features frontend/ssr --no-fail-fast -- \
-    --skip compose_stack_ --skip swarm_stack_ --skip dev_stack_
+    --skip compose_stack_ --skip swarm_stack_ --skip dev_stack_ --skip platforms_
 }
 
 p_images() {
@@ -97,6 +102,16 @@ p_swarm() {
   cargo test -p e2e --test swarm -- --nocapture swarm_stack_
 }
 
+p_arm64() {
+  # arm64 binaries run here through qemu-user (binfmt_misc, flag F: inside containers too)
+  bash scripts/ensure-debian.sh qemu-user-static binfmt-support || return 1
+  if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+    update-binfmts --enable qemu-aarch64 || { echo "cannot register qemu-aarch64 (binfmt_misc)"; return 1; }
+  fi
+  cargo test -p e2e --test platforms -- --nocapture platforms_
+}
+
 p_dev() {
   cargo test -p e2e --test dev_stack -- --nocapture dev_stack_
 }
@@ -106,11 +121,11 @@ p_exercises() {
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} bash exercises/run.sh
 }
 
-ALL=(prepare lint build test images compose swarm dev exercises)
+ALL=(prepare lint build test images compose swarm arm64 dev exercises)
 PHASES=("${@:-${ALL[@]}}")
 for p in "${PHASES[@]}"; do
   case $p in
-    prepare|lint|build|test|images|compose|swarm|dev|exercises) phase "$p" "p_$p" ;;
+    prepare|lint|build|test|images|compose|swarm|arm64|dev|exercises) phase "$p" "p_$p" ;;
     *) echo "unknown phase '$p' (phases: ${ALL[*]})"; exit 2 ;;
   esac
 done
