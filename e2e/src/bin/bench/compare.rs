@@ -2,16 +2,18 @@
 //! same goals API, side by side in one run, each on its own database, so that both sides'
 //! database CPU per request is measured:
 //!
-//!   cargo run --release -p e2e --bin bench -- compare --against-bin PATH
-//!       another build of the backend (a previous commit's), started here like ours, on a
-//!       fresh test server of its own
+//!   cargo run --release -p e2e --bin bench -- compare --against-bin PATH[=LABEL]...
+//!       other builds of the backend (a previous commit's), started here like ours, each on
+//!       a fresh test server of its own
 //!   cargo run --release -p e2e --bin bench -- compare --against URL --db-pid PID
 //!       any server of the API at URL (`http://127.0.0.1:8081`; the course's Node original,
 //!       say), whose database process is PID (or `--db-port PORT`: the process listening
 //!       there); its own process is found by the port it listens on (or `--server-pid PID`)
 //!
-//! Options: `--label NAME` (the other side's column), `--rounds N` (default 3: each row is
-//! run N times per side, alternating, and the medians are printed). Each side is given 100
+//! Both kinds can be given together: every side is measured in the same run. Options:
+//! `--label NAME` (the server at URL's name), `--rounds N` (default 3: each row is run N times
+//! per side, in an order that turns each round, and the medians are printed); the ratios are
+//! against the last side given. Each side is given 100
 //! goals first (through its API); then `GET /goals` at 16 and 64 connections, and
 //! `POST /goals` at 16 and 64. Printed per row and side: requests/s, the database's CPU and
 //! voluntary context switches per request, the server's CPU per request, and the ratios.
@@ -54,29 +56,38 @@ pub fn main(args: &[String]) {
     };
     let rounds: usize = opt("--rounds").and_then(|r| r.parse().ok()).unwrap_or(3);
     crate::build_release();
-    let ours = backend_side("this checkout", crate::release_bin("backend"));
-    let theirs = if let Some(bin) = opt("--against-bin") {
-        backend_side(
-            &opt("--label").unwrap_or_else(|| "the other build".into()),
-            PathBuf::from(bin),
-        )
-    } else if let Some(url) = opt("--against") {
-        external_side(
+    let mut sides = vec![backend_side("this checkout", crate::release_bin("backend"))];
+    // --against-bin PATH[=LABEL], as many as given
+    for spec in args
+        .windows(2)
+        .filter(|w| w[0] == "--against-bin")
+        .map(|w| &w[1])
+    {
+        let (path, label) = spec.split_once('=').unwrap_or((spec, spec));
+        sides.push(backend_side(label, PathBuf::from(path)));
+    }
+    if let Some(url) = opt("--against") {
+        sides.push(external_side(
             &opt("--label").unwrap_or_else(|| "the other server".into()),
             &url,
             opt("--db-pid").and_then(|p| p.parse().ok()),
             opt("--db-port").and_then(|p| p.parse().ok()),
             opt("--server-pid").and_then(|p| p.parse().ok()),
-        )
-    } else {
-        eprintln!("bench compare: --against-bin PATH, or --against URL with --db-pid/--db-port");
+        ));
+    }
+    if sides.len() < 2 {
+        eprintln!(
+            "bench compare: --against-bin PATH[=LABEL]..., and/or --against URL with --db-pid/--db-port"
+        );
         std::process::exit(2);
-    };
-    for side in [&ours, &theirs] {
+    }
+    for side in &sides {
         seed(side);
     }
-    let idle = |s: &Side| s.server_pid.map(|p| rss_mb(p).0);
-    let (ours_rss, theirs_rss) = (idle(&ours), idle(&theirs));
+    let idle: Vec<Option<f64>> = sides
+        .iter()
+        .map(|s| s.server_pid.map(|p| rss_mb(p).0))
+        .collect();
 
     let lua = TempDir::new("bench-compare-lua");
     let post = lua.path().join("post.lua");
@@ -86,63 +97,64 @@ pub fn main(args: &[String]) {
     )
     .unwrap();
     let seconds = crate::seconds();
+    // the last side given is the reference of the ratios (the Node original, say)
+    let reference = sides.len() - 1;
     println!(
-        "\n| request | connections | {a} req/s | {b} req/s | req/s ratio | {a} DB ms/req | {b} DB ms/req | DB ratio ({a}/{b}) | {a} DB switches/req | {b} DB switches/req | {a} server ms/req | {b} server ms/req | server ratio ({b}/{a}) |",
-        a = ours.label,
-        b = theirs.label
+        "\n| request | connections | side | req/s | DB CPU ms/req | DB switches/req | server CPU ms/req | req/s vs {r} | DB CPU vs {r} | server CPU: {r} / side |",
+        r = sides[reference].label
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for (what, connections, script) in [
         ("GET /goals", 16u32, None),
         ("GET /goals", 64, None),
         ("POST /goals", 16, Some(&post)),
         ("POST /goals", 64, Some(&post)),
     ] {
-        let (mut a, mut b) = (vec![], vec![]);
+        let mut runs: Vec<Vec<Figures>> = vec![vec![]; sides.len()];
         for round in 0..rounds {
-            // ABBA: neither side always goes first on a machine whose load drifts
-            let order: [&Side; 2] = if round % 2 == 0 {
-                [&ours, &theirs]
-            } else {
-                [&theirs, &ours]
-            };
-            for side in order {
-                let f = measure(side, connections, seconds, script);
-                if std::ptr::eq(side, &ours) {
-                    a.push(f);
-                } else {
-                    b.push(f);
-                }
+            // each round in another order: no side always goes first on a machine whose
+            // load drifts
+            let n = sides.len();
+            for k in 0..n {
+                let i = if round % 2 == 0 { k } else { n - 1 - k };
+                runs[i].push(measure(&sides[i], connections, seconds, script));
             }
         }
-        let (a, b) = (median(&a), median(&b));
+        let figures: Vec<Figures> = runs.iter().map(|r| median(r)).collect();
+        let base = figures[reference];
         let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
-        let ms = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.3}"));
-        let server_ratio = match (a.server_ms, b.server_ms) {
-            (Some(x), Some(y)) => format!("{:.1}×", ratio(y, x)),
-            _ => "–".into(),
-        };
-        println!(
-            "| {what} | {connections} | {:.0} | {:.0} | {:.2}× | {:.3} | {:.3} | {:.2}× | {:.1} | {:.1} | {} | {} | {server_ratio} |",
-            a.rps,
-            b.rps,
-            ratio(a.rps, b.rps),
-            a.db_ms,
-            b.db_ms,
-            ratio(a.db_ms, b.db_ms),
-            a.db_switches,
-            b.db_switches,
-            ms(a.server_ms),
-            ms(b.server_ms),
-        );
+        for (side, f) in sides.iter().zip(&figures) {
+            let ms = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.3}"));
+            let server = match (f.server_ms, base.server_ms) {
+                (Some(x), Some(y)) => format!("{:.1}×", ratio(y, x)),
+                _ => "–".into(),
+            };
+            println!(
+                "| {what} | {connections} | {} | {:.0} | {:.3} | {:.1} | {} | {:.2}× | {:.2}× | {server} |",
+                side.label,
+                f.rps,
+                f.db_ms,
+                f.db_switches,
+                ms(f.server_ms),
+                ratio(f.rps, base.rps),
+                ratio(f.db_ms, base.db_ms),
+            );
+        }
     }
-    let mb = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.1} MB"));
+    let rss: Vec<String> = sides
+        .iter()
+        .zip(&idle)
+        .map(|(s, m)| {
+            format!(
+                "{} {}",
+                s.label,
+                m.map_or("–".into(), |v| format!("{v:.1} MB"))
+            )
+        })
+        .collect();
     println!(
-        "\nRSS idle: {} {}, {} {}. {rounds} rounds of {seconds} s per row and side (medians), wrk -t2, {} cores; each side on a database of its own.",
-        ours.label,
-        mb(ours_rss),
-        theirs.label,
-        mb(theirs_rss),
+        "\nRSS idle: {}. {rounds} rounds of {seconds} s per row and side (medians), wrk -t2, {} cores; each side on a database of its own.",
+        rss.join(", "),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
 }

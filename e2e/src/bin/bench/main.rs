@@ -29,7 +29,24 @@ use test_support::{free_port, shared_mongo, workspace_root, ServiceProcess, Temp
 /// Builds the release binaries of the backend and favorites (the current checkout).
 pub fn build_release() {
     eprintln!("[bench] building the release binaries");
-    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // what `cargo run` set for this program (CARGO_PKG_*, CARGO_MANIFEST_DIR, …) reaches the
+    // build scripts of the inner build, which then see a changed environment and run again
+    for (key, _) in std::env::vars() {
+        if [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+            "CARGO_PRIMARY_",
+        ]
+        .iter()
+        .any(|p| key.starts_with(p))
+        {
+            cargo.env_remove(key);
+        }
+    }
+    let built = cargo
         .args([
             "build",
             "--release",
