@@ -113,7 +113,8 @@ p_arm64() {
 }
 
 p_dev() {
-  cargo test -p e2e --test dev_stack -- --nocapture dev_stack_
+  # the two ways one after the other (one project: they share the build cache volumes)
+  cargo test -p e2e --test dev_stack -- --nocapture --test-threads=1 dev_stack_
 }
 
 p_exercises() {

@@ -34,10 +34,15 @@ use e2e::http::Http;
 use e2e::report::{ensure, same, Report};
 use e2e::wait::{secs, until, Ticker, PROGRESS_EVERY};
 use e2e::{copy_sources, edit, workspace_root};
+use test_support::process::output_text;
 use test_support::{free_port, unique_suffix, TempDir};
 
-/// The backend's answer to deleting a goal that does not exist, as its source has it.
+/// The backend's answer to deleting a goal that does not exist (the contract's message).
 const NOT_FOUND: &str = "\"Goal not found.\"";
+/// The code of the backend's handler that answers it (backend/src/routes.rs): a save
+/// replaces it with a literal of its own (the backend alone rebuilds, not the contract's
+/// other users).
+const NOT_FOUND_CODE: &str = "ApiError::not_found(goals::NOT_FOUND)";
 /// The start of the page's lead text, as frontend/src/goals.rs has it.
 const LEAD: &str = "What do you want to learn in this course?";
 
@@ -165,10 +170,15 @@ fn served(
 /// The times the stack's reloads took, for the closing lines.
 #[derive(Default)]
 struct Timings {
+    /// From `compose up` to the first page served (the first build included).
+    up_to_first_page: Option<Duration>,
+    /// The first save of the backend after the first page, then every one.
     backend: Vec<Duration>,
     frontend_first: Option<String>,
     frontend: Vec<Duration>,
     shared: Vec<Duration>,
+    /// One backend save with cargo-watch polling (`WATCH_POLL=1`).
+    polled: Option<Duration>,
 }
 
 /// The median of `times` (the middle one; the mean of the two middle ones), or `None`.
@@ -234,59 +244,49 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
     let mut r = Report::new("dev");
 
     // the database image is the images phase's (scripts/docker-prepare.sh), as in the
-    // compose suite; backend, favorites and the frontend share the development image
+    // compose suite; the services share the development image
     r.phase("build the development image");
     p.clean(); // what an aborted run left
-    if let Err(e) = p.build(&["backend"]) {
-        r.fatal("compose build backend", &e);
+    if let Err(e) = p.build(&["prebuild"]) {
+        r.fatal("compose build prebuild", &e);
     }
-    r.phase(&format!(
-        "start mongodb, backend and favorites under cargo-watch (backend on :{backend_port})"
-    ));
-    if let Err(e) = p.up_detached(&["mongodb", "backend", "favorites"]) {
-        r.fatal("compose up -d mongodb backend favorites", &e);
+    let with_frontend = var_or("DEV_FRONTEND", "1") == "1";
+    let services: &[&str] = if with_frontend {
+        &["mongodb", "prebuild", "backend", "favorites", "frontend"]
+    } else {
+        &["mongodb", "prebuild", "backend", "favorites"]
+    };
+    r.phase("up: the first build (prebuild: backend, favorites, frontend), then the watchers");
+    let up = std::time::Instant::now();
+    if let Err(e) = up_with_progress(p, services) {
+        r.fatal("compose up -d", &e);
     }
-    r.phase("the first build inside the container (it compiles every dependency once)");
-    wait_healthy(&mut r, p, "backend", Duration::from_secs(1200));
+    let first_page = if with_frontend {
+        format!("http://127.0.0.1:{frontend_port}/")
+    } else {
+        format!("http://127.0.0.1:{backend_port}/goals")
+    };
+    match served(&http, "GET", &first_page, "", Duration::from_secs(600)) {
+        Ok(_) => {
+            let took = up.elapsed();
+            r.pass(&format!("compose up -> the first page: {} s", secs(took)));
+            r.note(&prebuild_steps(&p.logs(&["prebuild"], None)));
+            times.up_to_first_page = Some(took);
+        }
+        Err(e) => r.fatal("the first page is served", &e),
+    }
 
     if r.failures() == 0 {
-        r.phase("backend hot reload: edit a handler, see it served");
-        let probe = format!("http://127.0.0.1:{backend_port}/goals/000000000000000000000000");
-        let original = http.send("DELETE", &probe, None, None);
-        r.check("the original handler answers \"Goal not found.\"", || {
-            original.contains(NOT_FOUND).map(drop)
-        });
-        let routes = work.path().join("backend/src/routes.rs");
-        let mark = format!("\"Goal not found (hot reload {}).\"", unique_suffix());
-        match edit(&routes, NOT_FOUND, &mark) {
-            Err(e) => r.fail("edit backend/src/routes.rs", &e),
-            Ok(source) => {
-                let steps = [("edited", mark.as_str()), ("restored", NOT_FOUND)];
-                for (round, (step, text)) in steps.iter().cycle().take(2 * rounds()).enumerate() {
-                    let (step, text) = (*step, *text);
-                    if step == "restored" {
-                        std::fs::write(&routes, &source).expect("restore routes.rs");
-                    } else if round > 0 {
-                        edit(&routes, NOT_FOUND, &mark).expect("edit routes.rs again");
-                    }
-                    match served(&http, "DELETE", &probe, text, Duration::from_secs(300)) {
-                        Ok(took) => {
-                            r.pass(&format!(
-                                "{step} handler served {} s after the save",
-                                secs(took)
-                            ));
-                            times.backend.push(took);
-                        }
-                        Err(e) => r.fail(&format!("the {step} handler is served within 300 s"), &e),
-                    }
-                }
-            }
-        }
-        // favorites shares the target volume: its dependencies are built by now
-        wait_healthy(&mut r, p, "favorites", Duration::from_secs(600));
+        backend_edits(
+            &mut r,
+            work.path(),
+            &http,
+            backend_port,
+            "backend hot reload: the first save after the first page, then more",
+            &mut times.backend,
+        );
     }
 
-    let with_frontend = var_or("DEV_FRONTEND", "1") == "1";
     if r.failures() == 0 && with_frontend {
         let limit: u64 = var_or("DEV_FRONTEND_LIMIT", "600")
             .parse()
@@ -353,15 +353,304 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
         );
     }
 
-    println!("hot reload, save -> served (the frontend: its page; service-kit/: all three):");
-    println!("  backend   {}", listed(&times.backend));
-    if let Some(first) = &times.frontend_first {
-        println!("  frontend  {} (its {first})", listed(&times.frontend));
+    if r.failures() == 0 {
+        polled_edit(&mut r, p, work.path(), &http, backend_port, &mut times);
+    }
+
+    print_timings("the bind-mount way (docker-compose.dev.yml)", &times);
+    r.finish();
+}
+
+/// The second way (docker-compose.watch.yml, for Docker Desktop): the sources copied into
+/// the image, Compose's file watching syncing each save into the containers, cargo-watch
+/// there. The same project as the bind-mount way, so the same `target` volume: its build
+/// cache is warm.
+#[test]
+fn dev_stack_watch_serves_saves_synced_by_compose_watch() {
+    require_compose("dev_stack");
+    let root = workspace_root();
+    let work = TempDir::new("goals-dev-watch-e2e");
+    copy_sources(&root, work.path());
+    let backend_port = free_port();
+    let favorites_port = free_port();
+    let frontend_port = free_port();
+    let mut files = vec![
+        work.path().join("docker-compose.yml"),
+        work.path().join("docker-compose.watch.yml"),
+    ];
+    if var_or("MONGO_OVERRIDE", "ci") != "none" {
+        files.push(work.path().join("docker/ci/compose.ci.yml"));
+    }
+    let name = var_or("DEV_PROJECT", "goals-dev-e2e");
+    let mut project =
+        Project::new(&name, work.path(), &files).keep_volumes(&["target", "cargo-home"]);
+    project.set_env("BACKEND_PORT", &backend_port.to_string());
+    project.set_env("FAVORITES_PORT", &favorites_port.to_string());
+    project.set_env("FRONTEND_PORT", &frontend_port.to_string());
+    let p = &project;
+    let http = Http::with_timeout(Duration::from_secs(5));
+    let mut times = Timings::default();
+    let mut r = Report::new("dev (compose watch)");
+
+    r.phase("build the development image with the sources in it (target dev-src)");
+    p.clean();
+    if let Err(e) = p.build(&["prebuild"]) {
+        r.fatal("compose build prebuild", &e);
+    }
+    r.phase("docker compose watch: up, then every save synced into the containers");
+    let log_path = p.scratch().join("watch.log");
+    let log = std::fs::File::create(&log_path).expect("the watch log");
+    let up = std::time::Instant::now();
+    let mut watch = p
+        .command(&["watch"])
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone().expect("the watch log"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("docker compose watch: {e}"));
+    struct Stop<'a>(&'a mut std::process::Child);
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("kill")
+                .args(["-INT", &self.0.id().to_string()])
+                .status();
+            let _ = self.0.wait();
+        }
+    }
+    let _stop = Stop(&mut watch);
+    let mut ticker = Ticker::new(PROGRESS_EVERY);
+    let url = format!("http://127.0.0.1:{frontend_port}/");
+    let first = until(
+        "the first page",
+        Duration::from_secs(1500),
+        Duration::from_millis(250),
+        || {
+            if ticker.due() {
+                let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+                println!(
+                    "  ... ({} s): {}",
+                    ticker.elapsed().as_secs(),
+                    clip(text.lines().last().unwrap_or(""), 120)
+                );
+            }
+            http.get(&url).contains(LEAD).map(drop)
+        },
+    );
+    match first {
+        Ok(((), _)) => {
+            let took = up.elapsed();
+            r.pass(&format!(
+                "compose watch -> the first page: {} s",
+                secs(took)
+            ));
+            r.note(&prebuild_steps(&p.logs(&["prebuild"], None)));
+            times.up_to_first_page = Some(took);
+        }
+        Err(e) => {
+            let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+            r.fatal(
+                "the first page under compose watch",
+                &format!("{e}\n{}", clip(&text, 2000)),
+            );
+        }
+    }
+    backend_edits(
+        &mut r,
+        work.path(),
+        &http,
+        backend_port,
+        "backend: saves synced by Compose, the first after the first page, then more",
+        &mut times.backend,
+    );
+    if r.failures() == 0 {
+        frontend(
+            &mut r,
+            p,
+            work.path(),
+            &http,
+            frontend_port,
+            Duration::from_secs(600),
+            &mut times,
+        );
+    }
+    let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+    r.check("Compose synced the saves (its watch log)", || {
+        ensure(text.contains("Syncing"), || {
+            format!("the watch log: {}", clip(&text, 1500))
+        })
+    });
+    print_timings("the watch way (docker-compose.watch.yml)", &times);
+    r.finish();
+}
+
+/// The closing lines: save → served per service, first save and median.
+fn print_timings(way: &str, times: &Timings) {
+    println!(
+        "hot reload, {way}: save -> served (the frontend: its page; service-kit/: all three):"
+    );
+    if let Some(t) = times.up_to_first_page {
+        println!("  compose up -> the first page: {} s", secs(t));
+    }
+    let first = |v: &[Duration]| v.first().map_or("–".into(), |t| format!("{} s", secs(*t)));
+    println!(
+        "  backend     first save {}; all {}",
+        first(&times.backend),
+        listed(&times.backend)
+    );
+    if !times.frontend.is_empty() {
+        println!(
+            "  frontend    first save {}; all {} ({})",
+            first(&times.frontend),
+            listed(&times.frontend),
+            times.frontend_first.as_deref().unwrap_or("")
+        );
     }
     if !times.shared.is_empty() {
         println!("  service-kit/ {}", listed(&times.shared));
     }
-    r.finish();
+    if let Some(t) = times.polled {
+        println!(
+            "  backend with WATCH_POLL=1 (cargo-watch polls): {} s",
+            secs(t)
+        );
+    }
+}
+
+/// `WATCH_POLL=1`: the backend's watcher restarted polling the files instead of waiting
+/// for file events (what Docker Desktop users set when events do not cross the bind mount);
+/// one save served.
+fn polled_edit(
+    r: &mut Report,
+    p: &Project,
+    work: &Path,
+    http: &Http,
+    port: u16,
+    times: &mut Timings,
+) {
+    r.phase("WATCH_POLL=1: the backend's cargo-watch polls the files");
+    let polled = {
+        let mut cmd = p.command(&["up", "-d", "--no-deps", "backend"]);
+        cmd.env("WATCH_POLL", "1");
+        e2e::docker::finished(cmd.output(), "docker compose")
+    };
+    if !polled.status.success() {
+        return r.fail(
+            "compose up -d backend with WATCH_POLL=1",
+            &output_text(&polled),
+        );
+    }
+    if !wait_healthy(r, p, "backend", Duration::from_secs(300)) {
+        return;
+    }
+    let logs = p.logs(&["backend"], Some(50));
+    r.check("the watcher polls (cargo watch --poll)", || {
+        let c = p.container("backend").unwrap_or_default();
+        let cmd = e2e::docker::inspect(&c, "{{json .Config.Env}}");
+        ensure(cmd.contains("WATCH_POLL=1"), || {
+            format!("env {cmd}; log {}", clip(&logs, 300))
+        })
+    });
+    let mut saves = vec![];
+    backend_edits(r, work, http, port, "a save with polling", &mut saves);
+    times.polled = saves.first().copied();
+}
+
+/// `compose up -d services…`, which waits while the first build (the `prebuild` service)
+/// runs: its newest log line every 30 s. `Err` with compose's output when it fails.
+fn up_with_progress(p: &Project, services: &[&str]) -> Result<(), String> {
+    let mut args = vec!["up", "-d"];
+    args.extend_from_slice(services);
+    let mut child = p
+        .command(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("docker compose up: {e}"))?;
+    let mut ticker = Ticker::new(PROGRESS_EVERY);
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            return if status.success() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{}\n{}\nprebuild's last lines:\n{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr),
+                    p.logs(&["prebuild"], Some(30))
+                ))
+            };
+        }
+        if ticker.due() {
+            let last = p.logs(&["prebuild"], Some(1));
+            println!(
+                "  ... the first build ({} s): {}",
+                ticker.elapsed().as_secs(),
+                clip(last.trim(), 120)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// The first build's time per service, from the `prebuild` log (`[dev-build] X built in N s`).
+fn prebuild_steps(logs: &str) -> String {
+    let steps: Vec<String> = logs
+        .lines()
+        .filter_map(|l| l.split_once("[dev-build] ").map(|(_, s)| s.to_owned()))
+        .filter(|s| s.contains("built in"))
+        .collect();
+    format!("the first build: {}", steps.join(", "))
+}
+
+/// Saves of a backend handler and their restores: the seconds from each save until the
+/// backend serves it, into `times` (the first is the first save after the first page).
+fn backend_edits(
+    r: &mut Report,
+    work: &Path,
+    http: &Http,
+    port: u16,
+    phase: &str,
+    times: &mut Vec<Duration>,
+) {
+    r.phase(phase);
+    let probe = format!("http://127.0.0.1:{port}/goals/000000000000000000000000");
+    let original = http.send("DELETE", &probe, None, None);
+    r.check("the original handler answers \"Goal not found.\"", || {
+        original.contains(NOT_FOUND).map(drop)
+    });
+    let routes = work.join("backend/src/routes.rs");
+    let mark = format!("\"Goal not found (hot reload {}).\"", unique_suffix());
+    let code = format!("ApiError::not_found({mark})");
+    let source = match edit(&routes, NOT_FOUND_CODE, &code) {
+        Err(e) => return r.fail("edit backend/src/routes.rs", &e),
+        Ok(source) => source,
+    };
+    let steps = [("edited", mark.as_str()), ("restored", NOT_FOUND)];
+    for (round, (step, text)) in steps.iter().cycle().take(2 * rounds()).enumerate() {
+        let (step, text) = (*step, *text);
+        if step == "restored" {
+            std::fs::write(&routes, &source).expect("restore routes.rs");
+        } else if round > 0 {
+            edit(&routes, NOT_FOUND_CODE, &code).expect("edit routes.rs again");
+        }
+        match served(http, "DELETE", &probe, text, Duration::from_secs(300)) {
+            Ok(took) => {
+                let first = if times.is_empty() {
+                    " (the first save)"
+                } else {
+                    ""
+                };
+                r.pass(&format!(
+                    "{step} handler served {} s after the save{first}",
+                    secs(took)
+                ));
+                times.push(took);
+            }
+            Err(e) => r.fail(&format!("the {step} handler is served within 300 s"), &e),
+        }
+    }
 }
 
 /// The last step times of scripts/build-frontend.sh in the frontend's log `logs`, on one
@@ -385,37 +674,22 @@ fn frontend(
     limit: Duration,
     times: &mut Timings,
 ) {
-    // Started only now: cargo takes turns on the shared target volume, and the frontend's
-    // first build (server + wasm) would otherwise hold it while the backend's reload is
-    // measured.
     r.phase(&format!(
-        "frontend under cargo-watch (scripts/build-frontend.sh, LIVE_RELOAD=1) on :{port}"
+        "frontend hot reload (scripts/build-frontend.sh, LIVE_RELOAD=1) on :{port}: the first save, then more"
     ));
-    if let Err(e) = p.up_detached(&["frontend"]) {
-        r.fail("compose up -d frontend", &e);
+    if !wait_healthy(r, p, "frontend", Duration::from_secs(600)) {
         return;
     }
-    let t0 = std::time::Instant::now();
-    if !wait_healthy(r, p, "frontend", Duration::from_secs(1500)) {
-        return;
-    }
-    let logs = p.logs(&["frontend"], None);
-    let built = logs
-        .lines()
-        .rev()
-        .find_map(|l| {
-            l.split_once("[build-frontend] total: ")
-                .map(|(_, t)| t.trim())
-        })
-        .unwrap_or("?");
-    times.frontend_first = Some(format!(
-        "first build + start {} s (build-frontend.sh {built})",
-        t0.elapsed().as_secs()
-    ));
-    r.note(&format!(
-        "the frontend's first build: {built} (scripts/build-frontend.sh, in the container's log): {}",
-        build_steps(&logs)
-    ));
+    let logs = p.logs(&["prebuild"], None);
+    times.frontend_first = Some(
+        logs.lines()
+            .rev()
+            .find_map(|l| {
+                l.split_once("[dev-build] frontend built in ")
+                    .map(|(_, t)| t.trim())
+            })
+            .map_or("first build: ?".into(), |t| format!("first build {t}")),
+    );
     let url = format!("http://127.0.0.1:{port}/");
     let boot_url = format!("http://127.0.0.1:{port}/__live-reload");
     let page = http.get(&url);

@@ -63,7 +63,7 @@ pub fn figures() -> Vec<String> {
         (
             "backend",
             "backend/src/routes.rs",
-            "Goal not found.",
+            "goal deleted",
             "backend",
         ),
         (
