@@ -545,6 +545,7 @@ mod tests {
                 vec![conn("MongoDB", "mongodb:27017", false, Some(3))],
             )),
             favorites: Err("connection refused".into()),
+            monitoring: None,
         };
         let urls = ServiceUrls {
             goals_browser: "http://localhost".into(),

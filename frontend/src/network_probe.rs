@@ -28,6 +28,7 @@ pub async fn view(urls: &ServiceUrls) -> NetworkView {
         frontend: frontend.as_ref().clone(),
         backend,
         favorites,
+        monitoring: None,
     }
 }
 

@@ -75,6 +75,61 @@ pub struct NetworkView {
     pub frontend: Report,
     pub backend: Result<Report, String>,
     pub favorites: Result<Report, String>,
+    /// The monitoring profile's view, when it runs (the frontend server is given
+    /// `PROMETHEUS_URL`): Prometheus' own paths and the traffic on the map's paths. `None`
+    /// without the profile.
+    #[serde(default)]
+    pub monitoring: Option<Monitoring>,
+}
+
+/// Prometheus as the frontend server reaches it, what Prometheus scrapes, and the traffic
+/// it measured on the map's paths.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Monitoring {
+    /// The frontend server's path to Prometheus (`http://prometheus:9090`: case 3, by
+    /// service name), probed with `GET /-/ready`.
+    pub prometheus: Connection,
+    /// Grafana's health (`GET /api/health` of `http://grafana:3000`), from the frontend
+    /// server: whether the dashboard side of the profile runs (Grafana itself reaches
+    /// Prometheus as `http://prometheus:9090`). `None` when no Grafana is configured.
+    pub grafana: Option<Connection>,
+    /// Each target Prometheus scrapes, from its `/api/v1/targets`.
+    pub targets: Vec<ScrapeTarget>,
+    /// Requests and errors per second on the map's paths over the last minute, from
+    /// Prometheus' `/api/v1/query`; a path without a metric of its own is not listed.
+    pub traffic: Vec<PathTraffic>,
+    /// Why Prometheus could not be asked (then `targets` and `traffic` are empty).
+    pub error: Option<String>,
+}
+
+/// One scrape target of Prometheus: a path from the Prometheus container to a service's
+/// `/metrics`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScrapeTarget {
+    /// The scrape job: `backend`, `favorites`, `frontend`, `swapi`, `host`.
+    pub job: String,
+    /// Where Prometheus scrapes it: `backend:80`, `host.docker.internal:8080`.
+    pub address: String,
+    /// Whether the last scrape worked (Prometheus' `up`).
+    pub up: bool,
+    /// Why the last scrape failed, when it did.
+    pub error: Option<String>,
+    /// The course's case of the path: 3 by service name, 2 through `host.docker.internal`.
+    pub case: Option<u8>,
+}
+
+/// The traffic on one path of the map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathTraffic {
+    /// The map's name of the path (its `data-edge`): `browser-backend`, `frontend-backend`,
+    /// `backend-mongodb`, `favorites-mongodb`, `favorites-swapi`, …
+    pub path: String,
+    /// Requests per second, averaged over the last minute.
+    pub requests_per_s: f64,
+    /// Of which errors (5xx answers, failed operations) per second.
+    pub errors_per_s: f64,
+    /// The metric that feeds it, for the student to query in Prometheus or Grafana.
+    pub metric: String,
 }
 
 /// The host names that mean "the machine Docker runs on" from inside a container.
