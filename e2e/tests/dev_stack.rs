@@ -222,22 +222,8 @@ fn dev_stack_serves_edited_backend_and_frontend_code_without_touching_the_host()
     std::fs::create_dir_all(marker.parent().unwrap()).unwrap();
     std::fs::write(&marker, "host build output").unwrap();
 
-    let backend_port = env_port("BACKEND_PORT").unwrap_or_else(free_port);
-    let favorites_port = env_port("FAVORITES_PORT").unwrap_or_else(free_port);
-    let frontend_port = free_port();
-    let mut files = vec![
-        work.path().join("docker-compose.yml"),
-        work.path().join("docker-compose.dev.yml"),
-    ];
-    if var_or("MONGO_OVERRIDE", "ci") != "none" {
-        files.push(work.path().join("docker/ci/compose.ci.yml"));
-    }
-    let name = var_or("DEV_PROJECT", "goals-dev-e2e");
-    let mut project =
-        Project::new(&name, work.path(), &files).keep_volumes(&["target", "cargo-home"]);
-    project.set_env("BACKEND_PORT", &backend_port.to_string());
-    project.set_env("FAVORITES_PORT", &favorites_port.to_string());
-    project.set_env("FRONTEND_PORT", &frontend_port.to_string());
+    let (project, [backend_port, favorites_port, frontend_port]) =
+        dev_project(work.path(), "docker-compose.dev.yml");
     let p = &project;
     let http = Http::with_timeout(Duration::from_secs(5));
     let mut times = Timings::default();
@@ -371,22 +357,8 @@ fn dev_stack_watch_serves_saves_synced_by_compose_watch() {
     let root = workspace_root();
     let work = TempDir::new("goals-dev-watch-e2e");
     copy_sources(&root, work.path());
-    let backend_port = free_port();
-    let favorites_port = free_port();
-    let frontend_port = free_port();
-    let mut files = vec![
-        work.path().join("docker-compose.yml"),
-        work.path().join("docker-compose.watch.yml"),
-    ];
-    if var_or("MONGO_OVERRIDE", "ci") != "none" {
-        files.push(work.path().join("docker/ci/compose.ci.yml"));
-    }
-    let name = var_or("DEV_PROJECT", "goals-dev-e2e");
-    let mut project =
-        Project::new(&name, work.path(), &files).keep_volumes(&["target", "cargo-home"]);
-    project.set_env("BACKEND_PORT", &backend_port.to_string());
-    project.set_env("FAVORITES_PORT", &favorites_port.to_string());
-    project.set_env("FRONTEND_PORT", &frontend_port.to_string());
+    let (project, [backend_port, _, frontend_port]) =
+        dev_project(work.path(), "docker-compose.watch.yml");
     let p = &project;
     let http = Http::with_timeout(Duration::from_secs(5));
     let mut times = Timings::default();
@@ -481,6 +453,33 @@ fn dev_stack_watch_serves_saves_synced_by_compose_watch() {
     });
     print_timings("the watch way (docker-compose.watch.yml)", &times);
     r.finish();
+}
+
+/// The development project of the copy at `work`: `docker-compose.yml` with `way` (the
+/// bind-mount way or the watch way) and the CI database where no registry has `mongo`
+/// (`MONGO_OVERRIDE=none` uses the official one); project `$DEV_PROJECT` (default
+/// `goals-dev-e2e`, one for both ways: they share the build cache volumes, which the clean-up
+/// keeps). Its published ports, `[backend, favorites, frontend]`: `BACKEND_PORT` and
+/// `FAVORITES_PORT` when set, else free ones.
+fn dev_project(work: &Path, way: &str) -> (Project, [u16; 3]) {
+    let ports = [
+        env_port("BACKEND_PORT").unwrap_or_else(free_port),
+        env_port("FAVORITES_PORT").unwrap_or_else(free_port),
+        free_port(),
+    ];
+    let mut files = vec![work.join("docker-compose.yml"), work.join(way)];
+    if var_or("MONGO_OVERRIDE", "ci") != "none" {
+        files.push(work.join("docker/ci/compose.ci.yml"));
+    }
+    let name = var_or("DEV_PROJECT", "goals-dev-e2e");
+    let mut project = Project::new(&name, work, &files).keep_volumes(&["target", "cargo-home"]);
+    for (var, port) in ["BACKEND_PORT", "FAVORITES_PORT", "FRONTEND_PORT"]
+        .iter()
+        .zip(ports)
+    {
+        project.set_env(var, &port.to_string());
+    }
+    (project, ports)
 }
 
 /// The closing lines: save → served per service, first save and median.

@@ -64,19 +64,25 @@ fn start_up_errors_have_one_line_naming_the_variable_and_their_exit_code() {
     drop(taken);
 }
 
-#[test]
-fn a_client_that_never_finishes_its_request_line_is_cut_off() {
+/// The frontend binary serving a stand-in site on a free port, with `extra` settings:
+/// the process (serving) and the site it keeps alive.
+fn serving(extra: &[(&str, &str)]) -> (ServiceProcess, TempDir) {
     let site = site();
     let port = free_port();
-    let mut svc = ServiceProcess::spawn(
-        BIN,
-        port,
-        &vars(&[
-            ("PORT", &port.to_string()),
-            ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
-        ]),
-    );
+    let mut env = vars(&[
+        ("PORT", &port.to_string()),
+        ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
+    ]);
+    env.extend(vars(extra));
+    let mut svc = ServiceProcess::spawn(BIN, port, &env);
     svc.wait_serving();
+    (svc, site)
+}
+
+#[test]
+fn a_client_that_never_finishes_its_request_line_is_cut_off() {
+    let (svc, _site) = serving(&[]);
+    let port = svc.port;
     assert_slow_headers_cut_off(port);
     assert_eq!(test_support::http_status(port, "/healthz"), Some(200));
 }
@@ -86,17 +92,8 @@ fn a_client_that_never_finishes_its_request_line_is_cut_off() {
 #[test]
 fn no_request_is_redirected_to_another_site() {
     use std::io::{Read, Write};
-    let site = site();
-    let port = free_port();
-    let mut svc = ServiceProcess::spawn(
-        BIN,
-        port,
-        &vars(&[
-            ("PORT", &port.to_string()),
-            ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
-        ]),
-    );
-    svc.wait_serving();
+    let (svc, _site) = serving(&[]);
+    let port = svc.port;
     for path in [
         "//evil.example/",
         "///evil.example/",
@@ -170,19 +167,11 @@ fn health_answers_at_once_while_the_largest_page_renders() {
         .map(|i| serde_json::json!({ "id": format!("{i:024x}"), "text": "x".repeat(1000) }))
         .collect();
     let api = goals_api(serde_json::json!({ "goals": goals }).to_string());
-    let site = site();
-    let port = free_port();
-    let mut svc = ServiceProcess::spawn(
-        BIN,
-        port,
-        &vars(&[
-            ("PORT", &port.to_string()),
-            ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
-            ("BACKEND_INTERNAL_URL", &format!("http://127.0.0.1:{api}")),
-            ("RUST_LOG", "warn"),
-        ]),
-    );
-    svc.wait_serving();
+    let (svc, _site) = serving(&[
+        ("BACKEND_INTERNAL_URL", &format!("http://127.0.0.1:{api}")),
+        ("RUST_LOG", "warn"),
+    ]);
+    let port = svc.port;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let renders = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let renderer = {
@@ -236,22 +225,14 @@ fn the_shell_arrives_before_a_hung_apis_timeout() {
             held.push(conn); // accepted, never answered
         }
     });
-    let site = site();
-    let port = free_port();
-    let mut svc = ServiceProcess::spawn(
-        BIN,
-        port,
-        &vars(&[
-            ("PORT", &port.to_string()),
-            ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
-            (
-                "BACKEND_INTERNAL_URL",
-                &format!("http://127.0.0.1:{hung_port}"),
-            ),
-            ("RUST_LOG", "error"),
-        ]),
-    );
-    svc.wait_serving();
+    let (svc, _site) = serving(&[
+        (
+            "BACKEND_INTERNAL_URL",
+            &format!("http://127.0.0.1:{hung_port}"),
+        ),
+        ("RUST_LOG", "error"),
+    ]);
+    let port = svc.port;
     let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     std::io::Write::write_all(
         &mut conn,

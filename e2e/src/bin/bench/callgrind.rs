@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use test_support::{free_port, shared_mongo, TempDir};
 
-use crate::load::post_json;
+use crate::load::{backend_env, ensure_tool, post_json};
 
 const WARM_UP: usize = 20;
 const COUNTED: usize = 300;
@@ -48,15 +48,7 @@ pub fn main(args: &[String]) {
 }
 
 fn ensure_valgrind() {
-    if Command::new("valgrind").arg("--version").output().is_ok() {
-        return;
-    }
-    eprintln!("[bench] installing valgrind (Debian)");
-    let ok = Command::new("sh")
-        .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "cannot install valgrind: apt-get install valgrind");
+    ensure_tool("valgrind", "valgrind");
 }
 
 /// Instructions per GET of the backend `bin`.
@@ -64,15 +56,7 @@ fn count(bin: &Path) -> f64 {
     let db = shared_mongo().dedicated();
     let dir = TempDir::new("bench-callgrind");
     let port = free_port();
-    let mut env: Vec<(String, String)> = shared_mongo()
-        .service_env()
-        .into_iter()
-        .filter(|(k, _)| k != "MONGODB_PORT")
-        .collect();
-    env.push(("MONGODB_PORT".into(), db.port.to_string()));
-    env.push(("PORT".into(), port.to_string()));
-    env.push(("LOG_DIR".into(), dir.path().display().to_string()));
-    env.push(("RUST_LOG".into(), "warn".into()));
+    let env = backend_env(db.port, port, dir.path());
     let out_file = dir.path().join("callgrind.out.%p");
     let mut child = Command::new("valgrind")
         .arg("--tool=callgrind")

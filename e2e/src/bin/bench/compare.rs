@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use e2e::http::Http;
 use test_support::{free_port, shared_mongo, ServiceProcess, TempDir};
 
-use crate::load::{cpu_seconds, ensure_wrk, post_json, rss_mb, wrk};
+use crate::load::{backend_env, cpu_seconds, ensure_wrk, post_goal_script, post_json, rss_mb, wrk};
 
 /// One side of the comparison.
 struct Side {
@@ -90,12 +90,7 @@ pub fn main(args: &[String]) {
         .collect();
 
     let lua = TempDir::new("bench-compare-lua");
-    let post = lua.path().join("post.lua");
-    std::fs::write(
-        &post,
-        "wrk.method = \"POST\"\nwrk.body = '{\"text\":\"a benchmark goal\"}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
-    )
-    .unwrap();
+    let post = post_goal_script(lua.path());
     let seconds = crate::seconds();
     // the last side given is the reference of the ratios (the Node original, say)
     let reference = sides.len() - 1;
@@ -165,15 +160,7 @@ fn backend_side(label: &str, bin: PathBuf) -> Side {
     let db_pid = db.pid().expect("the side's database runs");
     let logs = TempDir::new("bench-compare-logs");
     let port = free_port();
-    let mut env: Vec<(String, String)> = shared_mongo()
-        .service_env()
-        .into_iter()
-        .filter(|(k, _)| k != "MONGODB_PORT")
-        .collect();
-    env.push(("MONGODB_PORT".into(), db.port.to_string()));
-    env.push(("PORT".into(), port.to_string()));
-    env.push(("LOG_DIR".into(), logs.path().display().to_string()));
-    env.push(("RUST_LOG".into(), "warn".into()));
+    let env = backend_env(db.port, port, logs.path());
     let mut svc = ServiceProcess::spawn(&bin, port, &env);
     svc.wait_ready();
     Side {

@@ -68,16 +68,51 @@ pub fn wrk(url: &str, connections: u32, seconds: u64, script: Option<&PathBuf>) 
     }
 }
 
-pub fn ensure_wrk() {
-    if Command::new("wrk").arg("--version").output().is_ok() {
+/// The environment of a backend on `port` whose database is the test server's instance on
+/// `db_port` (the shared server's root login), with its access log in `logs`.
+pub fn backend_env(db_port: u16, port: u16, logs: &std::path::Path) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = test_support::shared_mongo()
+        .service_env()
+        .into_iter()
+        .filter(|(k, _)| k != "MONGODB_PORT")
+        .collect();
+    env.push(("MONGODB_PORT".into(), db_port.to_string()));
+    env.push(("PORT".into(), port.to_string()));
+    env.push(("LOG_DIR".into(), logs.display().to_string()));
+    env.push(("RUST_LOG".into(), "warn".into()));
+    env
+}
+
+/// wrk's script for `POST /goals` (one goal text), written into `dir`.
+pub fn post_goal_script(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("post.lua");
+    std::fs::write(
+        &path,
+        "wrk.method = \"POST\"\nwrk.body = '{\"text\":\"a benchmark goal\"}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
+    )
+    .expect("the wrk script");
+    path
+}
+
+/// `command` on PATH, else Debian's `package` installed with apt-get (the bench's tools:
+/// wrk, valgrind).
+pub fn ensure_tool(command: &str, package: &str) {
+    if Command::new(command).arg("--version").output().is_ok() {
         return;
     }
-    eprintln!("[bench] installing wrk (Debian)");
+    eprintln!("[bench] installing {package} (Debian)");
     let ok = Command::new("sh")
-        .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null"])
+        .args([
+            "-c",
+            &format!("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {package} >/dev/null"),
+        ])
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "cannot install wrk: apt-get install wrk");
+    assert!(ok, "cannot install {package}: apt-get install {package}");
+}
+
+pub fn ensure_wrk() {
+    ensure_tool("wrk", "wrk");
 }
 
 /// `POST path` with a JSON body on 127.0.0.1:port: the status.

@@ -94,12 +94,7 @@ fn main() {
             .expect("the shared test server runs");
     let logs = TempDir::new("bench-logs");
     let lua = TempDir::new("bench-lua");
-    let post = lua.path().join("post.lua");
-    std::fs::write(
-        &post,
-        "wrk.method = \"POST\"\nwrk.body = '{\"text\":\"a benchmark goal\"}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
-    )
-    .unwrap();
+    let post = load::post_goal_script(lua.path());
     let post_fav = lua.path().join("post-fav.lua");
     std::fs::write(
         &post_fav,
