@@ -25,7 +25,8 @@ async fn the_description_lists_every_route_and_status() {
             "/goals/{id}": { "delete": ["200", "400", "404", "503"] },
             "/connections": { "get": ["200"] },
         "/healthz": { "get": ["200"] },
-            "/readyz": { "get": ["200", "503"] }
+            "/readyz": { "get": ["200", "503"] },
+            "/metrics": { "get": ["200"] }
         }))
         .unwrap();
     assert_eq!(documented(&doc), expected);

@@ -147,7 +147,7 @@ impl FavoriteStore {
                 let doc = favorite.clone();
                 let saved = self
                     .db()
-                    .run(async move {
+                    .run("insert_checked", async move {
                         if favorites
                             .find_one(doc! { "name": &doc.name })
                             .await?
@@ -228,7 +228,9 @@ impl FavoriteStore {
                     )
                     .build();
                 self.db()
-                    .run(async move { favorites.create_index(index).await })
+                    .run("create_index", async move {
+                        favorites.create_index(index).await
+                    })
                     .await?;
                 let was_blocked = self
                     .blocked_since

@@ -78,8 +78,27 @@ impl Swapi {
         }
     }
 
-    /// The list SWAPI returns for `resource` (one page), unchanged.
+    /// The list SWAPI returns for `resource` (one page), unchanged. Counted in
+    /// `swapi_requests_total{resource, outcome}` (`outcome`: `ok`, or the status we answer:
+    /// `404` no such page, `502` SWAPI broken or unreachable, `504` too slow) with its time in
+    /// `swapi_request_duration_seconds{resource}`.
     pub async fn list(&self, resource: Resource, page: Option<u32>) -> Result<Value, ApiError> {
+        let t0 = std::time::Instant::now();
+        let result = self.fetch_list(resource, page).await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(e) if e.status == StatusCode::NOT_FOUND => "404",
+            Err(e) if e.status == StatusCode::GATEWAY_TIMEOUT => "504",
+            Err(_) => "502",
+        };
+        metrics::counter!("swapi_requests_total", "resource" => resource.path(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("swapi_request_duration_seconds", "resource" => resource.path())
+            .record(t0.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn fetch_list(&self, resource: Resource, page: Option<u32>) -> Result<Value, ApiError> {
         let url = self.list_url(resource, page);
         let res = self
             .http

@@ -261,6 +261,7 @@ pub fn app(catalog: Catalog, public_url: Option<String>) -> Router {
     let router = Router::new()
         .route("/healthz", get(ok))
         .route("/readyz", get(ok))
+        .route(service_kit::metrics::PATH, get(service_kit::metrics::serve))
         .merge(api)
         .fallback(|| async { Detail::not_found() })
         .method_not_allowed_fallback(|| async {

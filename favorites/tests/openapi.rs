@@ -29,7 +29,8 @@ async fn the_description_lists_every_route_and_status() {
             "/people": { "get": swapi },
             "/connections": { "get": ["200"] },
         "/healthz": { "get": ["200"] },
-            "/readyz": { "get": ["200", "503"] }
+            "/readyz": { "get": ["200", "503"] },
+            "/metrics": { "get": ["200"] }
         }))
         .unwrap();
     assert_eq!(documented(&doc), expected);

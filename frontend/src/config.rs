@@ -43,9 +43,19 @@ impl Config {
                 goals_browser: http_url(env, "BACKEND_PUBLIC_URL", "http://localhost")?,
                 favorites_ssr: http_url(env, "FAVORITES_INTERNAL_URL", "http://favorites:3000")?,
                 favorites_browser: http_url(env, "FAVORITES_PUBLIC_URL", "http://localhost:3001")?,
+                prometheus: optional_url(env, "PROMETHEUS_URL")?,
+                grafana: optional_url(env, "GRAFANA_URL")?,
             },
             live_reload: env.switch("LIVE_RELOAD")?,
         })
+    }
+}
+
+/// `var` as an [`http_url`] when it is set and not empty; `None` otherwise.
+pub fn optional_url(env: &Env, var: &'static str) -> Result<Option<String>, ConfigError> {
+    match env.get(var)? {
+        Some(v) if !v.trim().is_empty() => http_url(env, var, "").map(Some),
+        _ => Ok(None),
     }
 }
 

@@ -125,7 +125,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map_err(|e| StartError::refused("PORT", format!("cannot start the render thread: {e}")))?;
     let health = Router::new()
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route(service_kit::metrics::PATH, get(service_kit::metrics::serve));
     service_kit::server::serve(listener, render.in_front_of(health, app(&config, assets))).await
 }
 
@@ -157,6 +158,11 @@ impl Service for Config {
             ("BACKEND_PUBLIC_URL", self.urls.goals_browser.clone()),
             ("FAVORITES_INTERNAL_URL", self.urls.favorites_ssr.clone()),
             ("FAVORITES_PUBLIC_URL", self.urls.favorites_browser.clone()),
+            (
+                "PROMETHEUS_URL",
+                self.urls.prometheus.clone().unwrap_or_default(),
+            ),
+            ("GRAFANA_URL", self.urls.grafana.clone().unwrap_or_default()),
             (
                 "LIVE_RELOAD",
                 if self.live_reload { "1" } else { "0" }.into(),
@@ -220,10 +226,12 @@ pub fn app(config: &Config, assets: Assets) -> Router {
     if config.live_reload {
         router = router.route(live_reload::ENDPOINT, get(live_reload_id));
     }
-    router
+    let router = router
         .leptos_routes(&options, generate_route_list(App), render)
         .fallback_service(files)
-        .with_state(options)
+        .with_state(options);
+    // requests by route template (`/`, `/favorites`; the built files are `unmatched`)
+    service_kit::http::with_metrics(router)
         .layer(axum::middleware::from_fn(canonical_path))
         .layer(axum::middleware::from_fn(html_errors))
         // pages and JSON compressed for clients that accept it; the precompressed assets
@@ -434,6 +442,7 @@ mod tests {
                 goals_browser: "http://localhost:8081".into(),
                 favorites_ssr: "http://127.0.0.1:9".into(),
                 favorites_browser: "http://localhost:3001".into(),
+                ..Default::default()
             },
             live_reload: false,
         }

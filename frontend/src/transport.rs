@@ -138,9 +138,40 @@ pub(crate) async fn send<T: DeserializeOwned>(
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        exchange::<T>(service, req).await
+        let t0 = std::time::Instant::now();
+        let result = exchange::<T>(service, req).await;
+        record_upstream(service, &result, t0.elapsed());
+        result
     }
 }
+
+/// On the server: the frontend's requests to the services while it renders, counted in
+/// `upstream_requests_total{service, outcome}` (`service`: `goals`, `favorites`;
+/// `outcome`: `ok`, `4xx`, `5xx`, `unreachable`, `timeout`, `bad_response`) with their time
+/// in `upstream_request_duration_seconds{service}`.
+#[cfg(feature = "ssr")]
+fn record_upstream<T>(service: Service, result: &Result<T, ApiError>, took: std::time::Duration) {
+    let service = match service {
+        Service::Goals => "goals",
+        Service::Favorites => "favorites",
+        Service::Frontend => "frontend",
+    };
+    let outcome = match result {
+        Ok(_) => "ok",
+        Err(ApiError::Status { status, .. }) if *status < 500 => "4xx",
+        Err(ApiError::Status { .. }) => "5xx",
+        Err(ApiError::Unreachable(_)) => "unreachable",
+        Err(ApiError::Timeout(_)) => "timeout",
+        Err(ApiError::BadResponse(_)) => "bad_response",
+    };
+    metrics::counter!("upstream_requests_total", "service" => service, "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("upstream_request_duration_seconds", "service" => service)
+        .record(took.as_secs_f64());
+}
+
+#[cfg(all(not(feature = "ssr"), not(target_arch = "wasm32")))]
+fn record_upstream<T>(_: Service, _: &Result<T, ApiError>, _: std::time::Duration) {}
 
 /// Resolves after `ms` milliseconds (browser).
 #[cfg(target_arch = "wasm32")]

@@ -18,6 +18,14 @@ pub struct ServiceUrls {
     pub favorites_ssr: String,
     /// Favorites service as the browser reaches it (`FAVORITES_PUBLIC_URL`).
     pub favorites_browser: String,
+    /// The monitoring profile's Prometheus as the server reaches it (`PROMETHEUS_URL`:
+    /// the network map's traffic); server side only, never handed to the browser.
+    #[serde(skip)]
+    pub prometheus: Option<String>,
+    /// The monitoring profile's Grafana as the server reaches it (`GRAFANA_URL`: its health
+    /// on the map); server side only.
+    #[serde(skip)]
+    pub grafana: Option<String>,
 }
 
 /// The `<meta name=...>` tags the shell writes and the browser reads.
@@ -72,6 +80,8 @@ impl ServiceUrls {
             goals_browser: read(META_GOALS_BROWSER),
             favorites_ssr: read(META_FAVORITES_SSR),
             favorites_browser: read(META_FAVORITES_BROWSER),
+            prometheus: None,
+            grafana: None,
         }
     }
 }

@@ -22,9 +22,19 @@ use futures_util::future::{BoxFuture, FutureExt, Shared};
 use mongodb::bson::doc;
 use mongodb::error::{Error as MongoError, ErrorKind, Result as MongoResult};
 use mongodb::{Client, Database};
+use service_kit::metrics::Family;
 use tokio::sync::Semaphore;
 
 use crate::errors::message;
+
+/// The handles of one operation and outcome ([`Db::run`]'s metrics, registered once each).
+struct OperationHandles {
+    total: metrics::Counter,
+    duration: metrics::Histogram,
+}
+
+static OPERATIONS: Family<(&'static str, &'static str), OperationHandles> = Family::new();
+static SLOT_WAIT: std::sync::OnceLock<metrics::Histogram> = std::sync::OnceLock::new();
 
 /// Server selection and connect timeouts: no request waits longer than this for the database.
 pub const DRIVER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -116,14 +126,44 @@ impl Db {
         &self.client
     }
 
-    /// Runs one data operation: waits for a slot (at most [`DRIVER_TIMEOUT`], else
-    /// [`DbError::Busy`]), then runs `op` to completion in a task of its own.
-    pub async fn run<T, F>(&self, op: F) -> Result<T, DbError>
+    /// Runs one data operation, `operation` naming it in the metrics (`find`, `insert`,
+    /// `delete`, …): waits for a slot (at most [`DRIVER_TIMEOUT`], else [`DbError::Busy`]),
+    /// then runs `op` to completion in a task of its own. Recorded:
+    /// `db_slot_wait_seconds` (the wait), `db_operation_duration_seconds{operation}` (the
+    /// operation itself) and `db_operations_total{operation, outcome}` with `outcome` `ok`,
+    /// `error`, or `busy` (no slot came free: the 503s of a database too slow to keep up).
+    pub async fn run<T, F>(&self, operation: &'static str, op: F) -> Result<T, DbError>
     where
         F: Future<Output = MongoResult<T>> + Send + 'static,
         T: Send + 'static,
     {
-        run_limited(&self.data, op).await
+        let t0 = std::time::Instant::now();
+        let result = run_limited(&self.data, op, |waited| {
+            SLOT_WAIT
+                .get_or_init(|| metrics::histogram!("db_slot_wait_seconds"))
+                .record(waited.as_secs_f64());
+        })
+        .await;
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(DbError::Busy) => "busy",
+            Err(DbError::Driver(_)) => "error",
+        };
+        let took = t0.elapsed().as_secs_f64();
+        OPERATIONS.with(
+            (operation, outcome),
+            || OperationHandles {
+                total: metrics::counter!("db_operations_total", "operation" => operation, "outcome" => outcome),
+                duration: metrics::histogram!("db_operation_duration_seconds", "operation" => operation),
+            },
+            |h| {
+                h.total.increment(1);
+                if outcome != "busy" {
+                    h.duration.record(took);
+                }
+            },
+        );
+        result
     }
 
     /// `ping` on the admin database, outside the data slots (so never behind data
@@ -224,16 +264,22 @@ pub fn explain(err: &MongoError) -> String {
     }
 }
 
-async fn run_limited<T, F>(slots: &Arc<Semaphore>, op: F) -> Result<T, DbError>
+async fn run_limited<T, F>(
+    slots: &Arc<Semaphore>,
+    op: F,
+    waited: impl FnOnce(Duration),
+) -> Result<T, DbError>
 where
     F: Future<Output = MongoResult<T>> + Send + 'static,
     T: Send + 'static,
 {
+    let t0 = tokio::time::Instant::now();
     let permit = match tokio::time::timeout(SLOT_TIMEOUT, slots.clone().acquire_owned()).await {
         Ok(Ok(permit)) => permit,
         // the semaphore is never closed; a timeout means every slot stayed busy
         Ok(Err(_)) | Err(_) => return Err(DbError::Busy),
     };
+    waited(t0.elapsed());
     let task = tokio::spawn(async move {
         let result = op.await;
         drop(permit);
@@ -258,10 +304,14 @@ mod tests {
         let busy = tokio::spawn({
             let slots = slots.clone();
             async move {
-                run_limited(&slots, async move {
-                    let _ = hold.await;
-                    Ok(())
-                })
+                run_limited(
+                    &slots,
+                    async move {
+                        let _ = hold.await;
+                        Ok(())
+                    },
+                    drop,
+                )
                 .await
             }
         });
@@ -271,7 +321,7 @@ mod tests {
         // a waiter that is cancelled takes nothing with it
         let cancelled = tokio::spawn({
             let slots = slots.clone();
-            async move { run_limited(&slots, async { Ok(1) }).await }
+            async move { run_limited(&slots, async { Ok(1) }, drop).await }
         });
         tokio::task::yield_now().await;
         cancelled.abort();
@@ -279,14 +329,14 @@ mod tests {
 
         // a waiter that waits too long gets Busy
         let t0 = tokio::time::Instant::now();
-        let r = run_limited(&slots, async { Ok(2) }).await;
+        let r = run_limited(&slots, async { Ok(2) }, drop).await;
         assert!(matches!(r, Err(DbError::Busy)), "{r:?}");
         assert_eq!(t0.elapsed(), SLOT_TIMEOUT);
 
         release.send(()).unwrap();
         busy.await.unwrap().unwrap();
         assert_eq!(slots.available_permits(), 1);
-        assert_eq!(run_limited(&slots, async { Ok(3) }).await.unwrap(), 3);
+        assert_eq!(run_limited(&slots, async { Ok(3) }, drop).await.unwrap(), 3);
     }
 
     #[tokio::test]
@@ -296,11 +346,15 @@ mod tests {
         let caller = tokio::spawn({
             let slots = slots.clone();
             async move {
-                run_limited(&slots, async move {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    let _ = done_tx.send(());
-                    Ok(())
-                })
+                run_limited(
+                    &slots,
+                    async move {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        let _ = done_tx.send(());
+                        Ok(())
+                    },
+                    drop,
+                )
                 .await
             }
         });

@@ -125,10 +125,17 @@ impl<T: Serialize + Send + Sync + 'static> GroupCommit<T> {
             }
             let (docs, answers): (Vec<T>, Vec<_>) =
                 batch.into_iter().map(|q| (q.doc, q.answer)).unzip();
+            {
+                static SIZE: std::sync::OnceLock<metrics::Histogram> = std::sync::OnceLock::new();
+                SIZE.get_or_init(|| metrics::histogram!("db_group_commit_batch_size"))
+            }
+            .record(docs.len() as f64);
             let collection = self.collection.clone();
             let result = self
                 .db
-                .run(async move { collection.insert_many(&docs).ordered(false).await })
+                .run("insert", async move {
+                    collection.insert_many(&docs).ordered(false).await
+                })
                 .await;
             for (i, answer) in answers.into_iter().enumerate() {
                 let _ = answer.send(answer_for(&result, i));

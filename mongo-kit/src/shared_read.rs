@@ -98,6 +98,11 @@ impl<R: Clone + Send + 'static> SharedRead<R> {
                     }
                 }
             };
+            {
+                static SIZE: std::sync::OnceLock<metrics::Histogram> = std::sync::OnceLock::new();
+                SIZE.get_or_init(|| metrics::histogram!("db_shared_read_callers_size"))
+            }
+            .record(callers.len() as f64);
             // in a task of its own: a read that panics answers Busy, and the queue goes on
             let result = tokio::spawn(read).await.unwrap_or(Err(DbError::Busy));
             for caller in callers {

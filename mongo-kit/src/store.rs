@@ -87,7 +87,7 @@ impl<T: StoredDocument> Store<T> {
         let raw = self.raw.clone();
         let odd = self.odd.clone();
         self.db
-            .run(async move {
+            .run("find", async move {
                 let mut cursor = raw.find(doc! {}).await?;
                 let mut items = Vec::new();
                 // each document is read where the reply holds it (no copy of its own)
@@ -114,7 +114,9 @@ impl<T: StoredDocument> Store<T> {
         let collection = self.collection.clone();
         let result = self
             .db
-            .run(async move { collection.delete_one(doc! { "_id": id }).await })
+            .run("delete", async move {
+                collection.delete_one(doc! { "_id": id }).await
+            })
             .await?;
         Ok(result.deleted_count == 1)
     }

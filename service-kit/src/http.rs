@@ -90,16 +90,27 @@ pub fn finish(
 }
 
 /// The layers of [`finish`] alone (for a service without a database and with error
-/// shapes of its own, such as the SWAPI stand-in): the body limit, JSON error answers,
-/// CORS for `methods`, and request tracing.
+/// shapes of its own, such as the SWAPI stand-in, which routes `GET /metrics` itself): the
+/// request metrics, the body limit, JSON error answers, CORS for `methods`, and request
+/// tracing.
 pub fn json_layers(routes: Router, methods: &[Method]) -> Router {
-    routes
+    with_metrics(routes)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(limit_body))
         .layer(from_fn(json_errors))
         .layer(from_fn(served_by))
         .layer(cors(methods))
         .layer(TraceLayer::new_for_http())
+}
+
+/// `routes` with every request counted by route template, method and status
+/// ([`crate::metrics`]; `/metrics` itself not).
+pub fn with_metrics(routes: Router) -> Router {
+    // the process's recorder, installed before the first request is counted
+    let _ = crate::metrics::handle();
+    routes
+        .route_layer(from_fn(crate::metrics::mark_route))
+        .layer(from_fn(crate::metrics::record_http))
 }
 
 /// Middleware: an error answer (4xx/5xx) that is not JSON, as produced by a framework

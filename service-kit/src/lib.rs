@@ -29,6 +29,7 @@ pub mod connections;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod metrics;
 pub mod openapi;
 pub mod server;
 

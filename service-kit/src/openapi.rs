@@ -65,7 +65,18 @@ pub fn health_routes(readiness: impl Readiness) -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
+        .routes(routes!(metrics))
         .with_state(readiness)
+}
+
+/// Prometheus metrics of this process (the Prometheus text format, version 0.0.4): requests
+/// by route template, method and status with their latency, and the service's own (see
+/// `crate::metrics`). Scraped by the monitoring profile's Prometheus; not counted as traffic.
+#[utoipa::path(get, path = "/metrics", tag = "health",
+    responses((status = 200, description = "Every metric, in the Prometheus text format",
+        content_type = "text/plain", body = String)))]
+async fn metrics() -> Response {
+    crate::metrics::serve().await
 }
 
 /// Liveness: 200 while the process serves (it does not ask the database).

@@ -297,6 +297,7 @@ pub async fn listen(port: u16) -> Result<TcpListener, StartError> {
 /// requests finish for at most [`SHUTDOWN_GRACE`], and returns.
 pub async fn serve(listener: TcpListener, router: Router) -> Result<(), StartError> {
     let stop = shutdown_signal();
+    crate::metrics::spawn_upkeep();
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, arch = %std::env::consts::ARCH, "listening");
     }
