@@ -5,6 +5,8 @@
 //! Nothing here skips: a missing browser or wasm toolchain is a test failure that
 //! says what to run.
 
+pub mod map;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};

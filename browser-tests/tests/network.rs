@@ -1,11 +1,13 @@
-//! `/network` in a real browser: every path of the map drawn, a stopped service's paths
-//! turning red within 10 s and green again when it is back, no console errors but the
-//! refused probes of the stopped service, and a screenshot.
+//! `/network` in a real browser: every path of the map drawn, readable at 1280, 768 and
+//! 320 px (no label on another or on a box, no arrow through a box, cards on a phone), a
+//! stopped service's paths turning red within 10 s with a short reason and green again when
+//! it is back, the map kept when the page's own server is gone, no console errors but the
+//! refused probes, and screenshots.
 
 use std::time::Duration;
 
 use browser_tests::{
-    eventually, screenshot, take_console, unexpected, wait_hydrated, ChromeDriver, Stack,
+    eventually, map, screenshot, take_console, unexpected, wait_hydrated, ChromeDriver, Stack,
 };
 use fantoccini::{Client, Locator};
 use test_support::shared_mongo;
@@ -71,7 +73,7 @@ async fn the_network_page_shows_every_path_live() {
         .find(Locator::Css("svg.network-map g.edge-ok"))
         .await
         .is_ok());
-    screenshot(&client, "network-all-up").await;
+    readable_at_every_width(&client, "all-up").await;
 
     // the backend stops: the paths to it turn red, with the reason
     stack.stop_backend();
@@ -98,17 +100,88 @@ async fn the_network_page_shows_every_path_live() {
         .text()
         .await
         .unwrap();
-    assert!(why.contains("refused") || why.contains("connect"), "{why}");
-    screenshot(&client, "network-backend-down").await;
+    // a few words on the map and in the table, the whole chain on demand
+    assert_eq!(why.trim(), "refused", "{why}");
+    let label = client
+        .find(Locator::Css("g.edge[data-edge='frontend-backend'] text"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(label.ends_with("· refused"), "{label}");
+    let whole = client
+        .find(Locator::Css(
+            "table.edges tr[data-edge='frontend-backend'] .why",
+        ))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        whole.contains("os error") || whole.contains("connect"),
+        "{whole}"
+    );
+    readable_at_every_width(&client, "backend-down").await;
 
     // and back
     stack.restart_backend();
     for edge in ["browser-backend", "frontend-backend", "backend-mongodb"] {
         wait_state(&client, edge, "ok", Duration::from_secs(10)).await;
     }
+
+    // the page's own server goes: the map stays, the browser's own probes go on
+    stack.frontend.terminate();
+    stack
+        .frontend
+        .wait_exit(Duration::from_secs(10))
+        .expect("the frontend stops on SIGTERM");
+    wait_state(&client, "browser-frontend", "down", Duration::from_secs(10)).await;
+    let banner = client
+        .find(Locator::Css(".network-card .alert-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(banner.contains("does not answer"), "{banner}");
+    assert_eq!(
+        state(&client, "browser-backend").await.as_deref(),
+        Some("ok")
+    );
+    assert_eq!(
+        state(&client, "frontend-backend").await.as_deref(),
+        Some("unknown")
+    );
+    assert!(map::unreadable(&client).await.is_empty());
+    screenshot(&client, "network-server-gone.png").await;
+
     console.extend(take_console(&client).await);
-    // the browser logs its refused probes of the stopped backend: nothing else
-    let problems = unexpected(&console, &["ERR_CONNECTION_REFUSED", "/healthz"]);
+    // the browser logs its refused probes of the stopped services: nothing else
+    let problems = unexpected(
+        &console,
+        &["ERR_CONNECTION_REFUSED", "/healthz", "/connections"],
+    );
     assert!(problems.is_empty(), "console:\n{}", problems.join("\n"));
     client.close().await.unwrap();
+}
+
+/// The map at 1280, 768 and 320 px: readable at each (see `browser_tests::map`), a
+/// screenshot of each; the window is 1280 px again at the end.
+async fn readable_at_every_width(client: &Client, name: &str) {
+    for width in [1280, 768, 320] {
+        client.set_window_size(width, 1000).await.unwrap();
+        // a resize is laid out within a frame or two
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let problems = map::unreadable(client).await;
+        assert!(
+            problems.is_empty(),
+            "the map at {width} px:\n{}",
+            problems.join("\n")
+        );
+        screenshot(client, &format!("network-{name}-{width}.png")).await;
+    }
+    client.set_window_size(1280, 1000).await.unwrap();
 }

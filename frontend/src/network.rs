@@ -1,18 +1,26 @@
 //! `/network`: the stack drawn as the course draws it, live. The host with the browser,
 //! the user-defined network with its containers, the internet and the host's own
-//! services; every path an edge labelled with the course's case and the exact address,
-//! green when it answers, red with the reason when it does not.
+//! services; every path an arrow labelled with the exact address, green when it answers,
+//! red with a short reason when it does not (the whole reason in the table), and with the
+//! monitoring profile the traffic Prometheus measured on it.
 //!
 //! Server-side edges come from where that code runs: the frontend server's own probes
 //! of the services by their internal URLs, and each service's `GET /connections`.
 //! Browser edges are probed by the hydrated page itself, against the published URLs.
-//! In the browser the map refreshes every [`REFRESH`].
+//! In the browser the map refreshes every [`REFRESH`]. On a narrow screen the paths are
+//! cards instead of a drawing (the table, styled).
+
+mod edges;
+mod layout;
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use network_map::{Connection, NetworkView, Report};
+use network_map::NetworkView;
+
+pub use edges::{edges, short_reason, Edge, EdgeState, Node};
+use layout::{Layout, BOX_HEIGHT, BOX_TOP, BOX_WIDTH};
 
 use crate::api::{self, sendable, ApiError, BrowserProbe};
 use crate::urls::ServiceUrls;
@@ -21,348 +29,88 @@ use crate::widgets::Hydrated;
 /// How often the page probes again, in the browser.
 pub const REFRESH: Duration = Duration::from_secs(3);
 
-/// Where each node sits in the drawing (its centre), in SVG units.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Node {
-    Browser,
-    Frontend,
-    Backend,
-    Favorites,
-    MongoDb,
-    StandIn,
-    Internet,
-    HostDb,
-}
-
-impl Node {
-    fn at(self) -> (f64, f64) {
-        match self {
-            Node::Browser => (110.0, 90.0),
-            Node::Frontend => (390.0, 200.0),
-            Node::Backend => (380.0, 350.0),
-            Node::Favorites => (620.0, 280.0),
-            Node::MongoDb => (500.0, 470.0),
-            Node::StandIn => (640.0, 190.0),
-            Node::Internet => (860.0, 150.0),
-            Node::HostDb => (860.0, 470.0),
-        }
-    }
-}
-
-/// The state of one path.
-#[derive(Clone, Debug, PartialEq)]
-pub enum EdgeState {
-    /// It answered, in this many milliseconds.
-    Ok(f64),
-    /// It did not, and why.
-    Down(String),
-    /// Not known (yet): why.
-    Unknown(String),
-}
-
-impl EdgeState {
-    fn class(&self) -> &'static str {
-        match self {
-            EdgeState::Ok(_) => "ok",
-            EdgeState::Down(_) => "down",
-            EdgeState::Unknown(_) => "unknown",
-        }
-    }
-
-    fn text(&self) -> String {
-        match self {
-            EdgeState::Ok(ms) if *ms > 0.0 => format!("answers ({ms:.1} ms)"),
-            EdgeState::Ok(_) => "answers".to_owned(),
-            EdgeState::Down(why) | EdgeState::Unknown(why) => why.clone(),
-        }
-    }
-}
-
-/// One path of the map.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Edge {
-    /// Stable name, e.g. `backend-mongodb` (the page's `data-edge`).
-    pub id: &'static str,
-    from: Node,
-    to: Node,
-    /// Who sends the requests: `your browser (on the host)`, `frontend server`, …
-    pub who: String,
-    /// The exact address used.
-    pub address: String,
-    /// The course's case, and what it says.
-    pub case: String,
-    pub state: EdgeState,
-}
-
-fn case_text(c: &Connection) -> String {
-    let base = match c.case {
-        Some(n) => format!("case {n}: {}", c.case_label),
-        None => c.case_label.clone(),
-    };
-    match c.plays_case {
-        Some(n) => format!("{base}, playing case {n}"),
-        None => base,
-    }
-}
-
-fn state_of(c: &Connection) -> EdgeState {
-    if c.ok {
-        EdgeState::Ok(c.latency_ms)
-    } else {
-        EdgeState::Down(c.error.clone().unwrap_or_else(|| "no answer".into()))
-    }
-}
-
-fn from_report(
-    id: &'static str,
-    from: Node,
-    to: Node,
-    who: &str,
-    c: Option<&Connection>,
-    missing: &str,
-) -> Edge {
-    match c {
-        Some(c) => Edge {
-            id,
-            from,
-            to,
-            who: who.into(),
-            address: c.address.clone(),
-            case: case_text(c),
-            state: state_of(c),
-        },
-        None => Edge {
-            id,
-            from,
-            to,
-            who: who.into(),
-            address: "?".into(),
-            case: "?".into(),
-            state: EdgeState::Unknown(missing.into()),
-        },
-    }
-}
-
-fn connection<'a>(report: &'a Result<Report, String>, upstream: &str) -> Option<&'a Connection> {
-    report
-        .as_ref()
-        .ok()
-        .and_then(|r| r.connections.iter().find(|c| c.upstream == upstream))
-}
-
-/// Every edge of the map, from the server's view and what the browser saw (`None`:
-/// not probed yet, e.g. while rendering on the server).
-pub fn edges(
-    view: &NetworkView,
-    urls: &ServiceUrls,
-    browser: Option<&(BrowserProbe, BrowserProbe)>,
-    page: &str,
-) -> Vec<Edge> {
-    let browser_edge = |id, to, address: &str, probe: Option<&BrowserProbe>| Edge {
-        id,
-        from: Node::Browser,
-        to,
-        who: "your browser (on the host)".into(),
-        address: address.into(),
-        case: "host → a published port".into(),
-        state: match probe {
-            None => EdgeState::Unknown("probed by your browser once the page has loaded".into()),
-            Some(p) if p.ok => EdgeState::Ok(p.latency_ms),
-            Some(p) => EdgeState::Down(p.error.clone().unwrap_or_else(|| "no answer".into())),
-        },
-    };
-    let no_report = |svc: &str, r: &Result<Report, String>| match r {
-        Ok(_) => String::new(),
-        Err(e) => format!("no report from {svc}: {e}"),
-    };
-    let fav_db = connection(&view.favorites, "MongoDB");
-    let fav_swapi = connection(&view.favorites, "SWAPI");
-    vec![
-        Edge {
-            id: "browser-frontend",
-            from: Node::Browser,
-            to: Node::Frontend,
-            who: "your browser (on the host)".into(),
-            address: page.into(),
-            case: "host → a published port".into(),
-            state: EdgeState::Ok(0.0),
-        },
-        browser_edge(
-            "browser-backend",
-            Node::Backend,
-            &urls.goals_browser,
-            browser.map(|b| &b.0),
-        ),
-        browser_edge(
-            "browser-favorites",
-            Node::Favorites,
-            &urls.favorites_browser,
-            browser.map(|b| &b.1),
-        ),
-        from_report(
-            "frontend-backend",
-            Node::Frontend,
-            Node::Backend,
-            "frontend server",
-            view.frontend.connections.first(),
-            "no probe",
-        ),
-        from_report(
-            "frontend-favorites",
-            Node::Frontend,
-            Node::Favorites,
-            "frontend server",
-            view.frontend.connections.get(1),
-            "no probe",
-        ),
-        from_report(
-            "backend-mongodb",
-            Node::Backend,
-            Node::MongoDb,
-            "backend",
-            connection(&view.backend, "MongoDB"),
-            &no_report("the backend", &view.backend),
-        ),
-        from_report(
-            "favorites-mongodb",
-            Node::Favorites,
-            if fav_db.is_some_and(|c| c.case == Some(2)) {
-                Node::HostDb
-            } else {
-                Node::MongoDb
-            },
-            "favorites",
-            fav_db,
-            &no_report("favorites", &view.favorites),
-        ),
-        from_report(
-            "favorites-swapi",
-            Node::Favorites,
-            if fav_swapi.is_some_and(|c| c.case == Some(1)) {
-                Node::Internet
-            } else {
-                Node::StandIn
-            },
-            "favorites",
-            fav_swapi,
-            &no_report("favorites", &view.favorites),
-        ),
-    ]
-}
-
-/// A node's label and the replica (host name) that answered for it.
-fn node_label(node: Node, view: &NetworkView, edges: &[Edge]) -> Option<(String, String)> {
-    // "3 replicas" when Swarm's DNS knows the service's tasks, else the host name of the
-    // replica that answered
-    let replicas = |edge: &str| {
-        view.frontend
-            .connections
-            .iter()
-            .find(|c| c.upstream == edge)
-            .map(|c| c.replicas.len())
-            .filter(|n| *n > 0)
-    };
-    let short = |r: &Result<Report, String>, edge: &str| match replicas(edge) {
-        Some(n) => format!("{n} replicas"),
-        None => r
-            .as_ref()
-            .map(|r| r.hostname.chars().take(12).collect::<String>())
-            .unwrap_or_else(|_| "no report".into()),
-    };
-    let used = |n: Node| edges.iter().any(|e| e.to == n);
-    let host_of = |id: &str| {
-        edges
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.address.clone())
-            .unwrap_or_default()
-    };
-    Some(match node {
-        Node::Browser => ("Your browser".into(), "on the host".into()),
-        Node::Frontend => (
-            "frontend".into(),
-            view.frontend.hostname.chars().take(12).collect(),
-        ),
-        Node::Backend => ("backend".into(), short(&view.backend, "goals API")),
-        Node::Favorites => (
-            "favorites".into(),
-            short(&view.favorites, "favorites service"),
-        ),
-        Node::MongoDb if used(Node::MongoDb) => ("mongodb".into(), "MongoDB".into()),
-        Node::StandIn if used(Node::StandIn) => {
-            ("SWAPI stand-in".into(), host_of("favorites-swapi"))
-        }
-        Node::Internet if used(Node::Internet) => ("Internet".into(), host_of("favorites-swapi")),
-        Node::HostDb if used(Node::HostDb) => {
-            ("MongoDB on the host".into(), host_of("favorites-mongodb"))
-        }
-        _ => return None,
-    })
-}
-
-const NODES: [Node; 8] = [
-    Node::Browser,
-    Node::Frontend,
-    Node::Backend,
-    Node::Favorites,
-    Node::MongoDb,
-    Node::StandIn,
-    Node::Internet,
-    Node::HostDb,
-];
-
-/// The drawing: SVG made here, no chart library.
+/// The drawing: SVG made here, no chart library (see [`layout`]).
 #[component]
 fn Diagram(view: NetworkView, edges: Vec<Edge>) -> impl IntoView {
-    let local = !view.frontend.in_container;
-    let network_label = if local {
-        "A local run: processes on this machine"
-    } else {
-        "goals-net: a user-defined bridge network"
+    let nodes = edges::nodes(&edges);
+    let layout = Layout::new(&nodes, &edges);
+    let zone_label = |z: edges::Zone| match z {
+        edges::Zone::Host => "Your machine (the Docker host)",
+        edges::Zone::Network if !view.frontend.in_container => {
+            "A local run: processes on this machine"
+        }
+        edges::Zone::Network => "goals-net: a user-defined bridge network",
+        edges::Zone::Internet => "The internet",
     };
-    let lines = edges
+    let zones = layout
+        .zones
         .iter()
-        .map(|e| {
-            let (x1, y1) = e.from.at();
-            let (x2, y2) = e.to.at();
-            let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 6.0);
-            let class = format!("edge edge-{}", e.state.class());
-            let label = match &e.state {
-                EdgeState::Down(why) => format!("✗ {}", truncate(why, 42)),
-                _ => truncate(&e.address, 34),
+        .map(|z| {
+            let (class, lx, ly) = match z.zone {
+                edges::Zone::Host => ("zone zone-host", z.x + 14.0, z.y + 22.0),
+                edges::Zone::Network => ("zone zone-net", z.x + 12.0, z.y + 22.0),
+                edges::Zone::Internet => ("zone zone-www", z.x + 12.0, z.y + 22.0),
             };
             view! {
-                <g class=class data-edge=e.id>
-                    <line x1=x1 y1=y1 x2=x2 y2=y2 />
-                    <text x=mx y=my text-anchor="middle" class="edge-label">{label}</text>
-                </g>
+                <rect class=class x=z.x y=z.y width=z.width height=z.height rx="12" />
+                <text class="zone-label" x=lx y=ly>{zone_label(z.zone)}</text>
             }
         })
         .collect_view();
-    let nodes = NODES
+    let bottom = layout.height - 20.0;
+    let boxes = layout
+        .columns
         .iter()
-        .filter_map(|n| node_label(*n, &view, &edges).map(|l| (*n, l)))
-        .map(|(n, (name, sub))| {
-            let (x, y) = n.at();
+        .map(|(n, x)| {
+            let x = *x;
+            let detail = edges::node_detail(*n, &view, &edges);
             view! {
-                <g class="node">
-                    <rect x=x - 75.0 y=y - 24.0 width="150" height="48" rx="8" />
-                    <text x=x y=y - 4.0 text-anchor="middle" class="node-name">{name}</text>
-                    <text x=x y=y + 14.0 text-anchor="middle" class="node-sub">{truncate(&sub, 24)}</text>
+                <g class="node" data-node=n.name()>
+                    <line class="lifeline" x1=x y1=BOX_TOP + BOX_HEIGHT x2=x y2=bottom />
+                    <rect x=x - BOX_WIDTH / 2.0 y=BOX_TOP width=BOX_WIDTH height=BOX_HEIGHT rx="8" />
+                    <text x=x y=BOX_TOP + 19.0 text-anchor="middle" class="node-name">{n.name()}</text>
+                    <text x=x y=BOX_TOP + 36.0 text-anchor="middle" class="node-sub">
+                        {truncate(&detail, 20)}
+                        <title>{detail.clone()}</title>
+                    </text>
                 </g>
             }
         })
         .collect_view();
+    let arrows = edges
+        .iter()
+        .zip(&layout.rows)
+        .map(|(e, r)| {
+            let class = format!("edge edge-{}", e.state.class());
+            // the arrow stops short of the receiver's lifeline, its head ends there
+            let dir = if r.x2 >= r.x1 { 1.0 } else { -1.0 };
+            let title = match e.state.detail() {
+                Some(why) => format!("{} → {}: {}", e.from.name(), e.to.name(), why),
+                None => format!("{} → {}: {}", e.from.name(), e.to.name(), e.case),
+            };
+            view! {
+                <g class=class data-edge=e.id.clone() data-from=e.from.name() data-to=e.to.name()>
+                    <title>{title}</title>
+                    <circle cx=r.x1 cy=r.y r="4" />
+                    <line x1=r.x1 y1=r.y x2=r.x2 - dir * 8.0 y2=r.y marker-end=format!("url(#arrow-{})", e.state.class()) />
+                    <text x=r.label_x y=r.label_y text-anchor=r.anchor class="edge-label">{e.label()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let view_box = format!("0 0 {:.0} {:.0}", layout.width, layout.height);
     view! {
-        <svg class="network-map" viewBox="0 0 980 560" role="img" aria-label="The stack's network: who talks to whom">
-            <rect class="zone zone-host" x="8" y="8" width="964" height="544" rx="14" />
-            <text class="zone-label" x="24" y="34">"Your machine (the Docker host)"</text>
-            <rect class="zone zone-net" x="270" y="110" width="480" height="410" rx="12" />
-            <text class="zone-label" x="284" y="134">{network_label}</text>
-            <rect class="zone zone-www" x="770" y="70" width="196" height="150" rx="60" />
-            <text class="zone-label" x="790" y="96">"The internet"</text>
-            {lines}
-            {nodes}
+        <svg class="network-map" viewBox=view_box role="img" aria-label="The stack's network: who talks to whom">
+            <defs>
+                {["ok", "down", "unknown"].map(|state| view! {
+                    <marker id=format!("arrow-{state}") class=format!("arrow-{state}") viewBox="0 0 10 10" refX="2" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" />
+                    </marker>
+                })}
+            </defs>
+            {zones}
+            {boxes}
+            {arrows}
         </svg>
     }
 }
@@ -375,20 +123,36 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// The same paths as a table: every edge with who sends, the address, the case and the
-/// state (what a screen reader reads, and what the tests look at).
+/// The same paths as a table: every edge with who sends, the address, the case, the state
+/// in a few words (the whole reason on demand) and the traffic. What a screen reader reads,
+/// what the tests look at, and on a phone the map itself (each row a card).
 #[component]
 fn EdgeTable(edges: Vec<Edge>) -> impl IntoView {
+    let monitored = edges.iter().any(|e| e.traffic.is_some());
     let rows = edges
         .into_iter()
         .map(|e| {
             let state = e.state.class();
+            let detail = e.state.detail().map(str::to_owned).filter(|d| !d.is_empty());
+            let rps = e.traffic.as_ref().map(|t| format!("{:.3}", t.requests_per_s));
+            let traffic = monitored.then(|| match &e.traffic {
+                Some(t) => view! { <td class="traffic" title=t.metric.clone()>{t.text()}</td> }.into_any(),
+                None => view! { <td class="traffic">"not measured"</td> }.into_any(),
+            });
             view! {
-                <tr data-edge=e.id data-state=state>
-                    <td>{e.who}</td>
-                    <td><code>{e.address}</code></td>
-                    <td>{e.case}</td>
-                    <td class=format!("state state-{state}")>{e.state.text()}</td>
+                <tr data-edge=e.id data-state=state data-rps=rps>
+                    <td class="who">{e.who}</td>
+                    <td class="address"><code>{e.address}</code></td>
+                    <td class="case">{e.case}</td>
+                    <td class=format!("state state-{state}")>
+                        {match detail {
+                            Some(d) => view! {
+                                <details><summary>{e.state.short()}</summary><span class="why">{d}</span></details>
+                            }.into_any(),
+                            None => view! { <span>{e.state.short()}</span> }.into_any(),
+                        }}
+                    </td>
+                    {traffic}
                 </tr>
             }
         })
@@ -396,7 +160,7 @@ fn EdgeTable(edges: Vec<Edge>) -> impl IntoView {
     view! {
         <table class="edges">
             <thead>
-                <tr><th>"from"</th><th>"address used"</th><th>"course case"</th><th>"now"</th></tr>
+                <tr><th>"from"</th><th>"address used"</th><th>"course case"</th><th>"now"</th>{monitored.then(|| view! { <th>"traffic (Prometheus)"</th> })}</tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
@@ -416,6 +180,8 @@ pub fn NetworkPage() -> impl IntoView {
         }
     });
     let browser = RwSignal::new(None::<(BrowserProbe, BrowserProbe)>);
+    // the server's last view, drawn again while it does not answer
+    let last = StoredValue::new(None::<NetworkView>);
 
     // In the browser: probe the published URLs now and every REFRESH, and read the
     // server's view again each time.
@@ -477,14 +243,39 @@ pub fn NetworkPage() -> impl IntoView {
                     network
                         .get()
                         .map(|result: Result<NetworkView, ApiError>| match result {
-                            Err(e) => view! { <p class="alert alert-error">{e.to_string()}</p> }.into_any(),
                             Ok(view) => {
+                                last.set_value(Some(view.clone()));
                                 let edges = edges(&view, &urls, browser.get().as_ref(), &page());
                                 view! {
                                     <Diagram view=view edges=edges.clone() />
                                     <EdgeTable edges=edges />
                                 }
                                     .into_any()
+                            }
+                            // the page's own server is gone: what it last saw, the browser's
+                            // own probes as they are now
+                            Err(e) => {
+                                let why = e.to_string();
+                                let banner = view! {
+                                    <p class="alert alert-error" title=why.clone()>
+                                        {format!("This page's server does not answer ({}): the server-side paths are as it last saw them.", short_reason(&why))}
+                                    </p>
+                                };
+                                match last.get_value() {
+                                    Some(view) => {
+                                        let edges = edges::without_server(
+                                            edges(&view, &urls, browser.get().as_ref(), &page()),
+                                            &why,
+                                        );
+                                        view! {
+                                            {banner}
+                                            <Diagram view=view edges=edges.clone() />
+                                            <EdgeTable edges=edges />
+                                        }
+                                            .into_any()
+                                    }
+                                    None => banner.into_any(),
+                                }
                             }
                         })
                 }}
@@ -497,94 +288,5 @@ pub fn NetworkPage() -> impl IntoView {
                 }}
             </p>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn conn(upstream: &str, address: &str, ok: bool, case: Option<u8>) -> Connection {
-        Connection {
-            upstream: upstream.into(),
-            address: address.into(),
-            host: address.split(':').next().unwrap().into(),
-            resolved: vec!["172.18.0.2".into()],
-            replicas: vec![],
-            ok,
-            latency_ms: 1.5,
-            error: (!ok).then(|| "connection refused".into()),
-            case,
-            case_label: "container → container".into(),
-            plays_case: None,
-            note: None,
-        }
-    }
-
-    fn report(service: &str, connections: Vec<Connection>) -> Report {
-        Report {
-            service: service.into(),
-            hostname: "3f2a1c9b7d11".into(),
-            in_container: true,
-            connections,
-        }
-    }
-
-    #[test]
-    fn edges_follow_the_reports() {
-        let view = NetworkView {
-            frontend: report(
-                "frontend",
-                vec![
-                    conn("goals API", "http://backend", true, Some(3)),
-                    conn("favorites service", "http://favorites:3000", true, Some(3)),
-                ],
-            ),
-            backend: Ok(report(
-                "backend",
-                vec![conn("MongoDB", "mongodb:27017", false, Some(3))],
-            )),
-            favorites: Err("connection refused".into()),
-            monitoring: None,
-        };
-        let urls = ServiceUrls {
-            goals_browser: "http://localhost".into(),
-            favorites_browser: "http://localhost:3001".into(),
-            ..Default::default()
-        };
-        let e = edges(&view, &urls, None, "http://localhost:3000");
-        let by = |id: &str| e.iter().find(|x| x.id == id).unwrap().clone();
-        assert_eq!(by("frontend-backend").state, EdgeState::Ok(1.5));
-        assert_eq!(by("frontend-backend").case, "case 3: container → container");
-        assert_eq!(
-            by("backend-mongodb").state,
-            EdgeState::Down("connection refused".into())
-        );
-        assert!(
-            matches!(by("favorites-mongodb").state, EdgeState::Unknown(ref why) if why.contains("no report from favorites"))
-        );
-        assert!(matches!(by("browser-backend").state, EdgeState::Unknown(_)));
-        assert_eq!(by("browser-backend").address, "http://localhost");
-        let probes = (
-            BrowserProbe {
-                ok: true,
-                latency_ms: 2.0,
-                served_by: None,
-                error: None,
-            },
-            BrowserProbe {
-                ok: false,
-                latency_ms: 3000.0,
-                served_by: None,
-                error: Some("timed out".into()),
-            },
-        );
-        let e = edges(&view, &urls, Some(&probes), "http://localhost:3000");
-        let by = |id: &str| e.iter().find(|x| x.id == id).unwrap().clone();
-        assert_eq!(by("browser-backend").state, EdgeState::Ok(2.0));
-        assert_eq!(
-            by("browser-favorites").state,
-            EdgeState::Down("timed out".into())
-        );
     }
 }
