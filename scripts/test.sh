@@ -119,7 +119,8 @@ p_dev() {
 
 p_exercises() {
   # no registry here: the exercises use the locally built MongoDB-compatible image
-  MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} bash exercises/run.sh
+  MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus} \
+    bash exercises/run.sh
 }
 
 ALL=(prepare lint build test images compose swarm arm64 dev exercises)

@@ -32,6 +32,7 @@ use e2e::report::{ensure, same, Report};
 use e2e::wait::{secs, until};
 use e2e::workspace_root;
 use serde::Deserialize;
+use test_support::process::output_text;
 use test_support::TempDir;
 
 /// Our services (built here); the stack also runs `mongodb`.
@@ -191,6 +192,7 @@ fn compose_stack_builds_runs_and_checks_every_communication_case() {
     server_rendered_page(&mut r, &stack);
     favorites_case_1_and_3(&mut r, &stack);
     network_map(&mut r, &stack);
+    monitoring(&mut r, &stack);
     case_3_by_service_name_only(&mut r, &stack, mongo_port_busy);
     case_2_host_database(&mut r, &mut stack);
     let log_lines = access_log(&mut r, &stack);
@@ -1029,4 +1031,455 @@ fn the_wasm_path_is_the_first_quoted_wasm_of_the_page() {
         r#"<link rel="preload" href="/pkg/frontend.wasm" as="fetch"><script src="/pkg/x.wasm">"#;
     assert_eq!(wasm_path(html), Some("/pkg/frontend.wasm"));
     assert_eq!(wasm_path("<p>no hydration</p>"), None);
+}
+
+/// The host port a process on the host serves its metrics on for the monitoring profile
+/// (monitoring/prometheus.yml's `host.docker.internal:8089`).
+const HOST_METRICS_PORT: u16 = 8089;
+
+/// A backend binary of the checkout run on the host (case 2 for Prometheus), stopped on drop;
+/// its log directory goes with it.
+struct HostBackend {
+    child: std::process::Child,
+    _logs: TempDir,
+}
+
+impl Drop for HostBackend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Prometheus' answer to an instant query: the samples' values.
+fn prometheus_query(s: &Stack, port: u16, query: &str) -> Result<Vec<f64>, String> {
+    let url = format!(
+        "http://127.0.0.1:{port}/api/v1/query?query={}",
+        query
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            })
+            .collect::<String>()
+    );
+    let v: serde_json::Value = s.http.get(&url).status_is(200)?.json()?;
+    Ok(v["data"]["result"]
+        .as_array()
+        .ok_or_else(|| format!("no result: {v}"))?
+        .iter()
+        .filter_map(|r| r["value"][1].as_str().and_then(|n| n.parse().ok()))
+        .collect())
+}
+
+/// The monitoring profile: Prometheus (the stand-in of prom/prometheus here) scraping every
+/// service by its service name and a backend run on the host through
+/// host.docker.internal; its configuration and every service's /metrics pass promtool;
+/// every query of the Grafana dashboard returns data; the network map gets the traffic.
+fn monitoring(r: &mut Report, s: &Stack) {
+    r.phase("monitoring profile: Prometheus scrapes every service (case 3) and the host (case 2)");
+    let root = workspace_root();
+    if !port_free(HOST_METRICS_PORT) {
+        r.fail(
+            &format!("port {HOST_METRICS_PORT} is free for the host's backend"),
+            "something listens there: the profile's Prometheus scrapes host.docker.internal:8089",
+        );
+        return;
+    }
+    let bin = root.join("target/debug/backend");
+    if !bin.exists() {
+        let built =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["build", "-q", "-p", "backend", "--bin", "backend"])
+                .current_dir(&root)
+                .status();
+        if !built.is_ok_and(|st| st.success()) {
+            return r.fail(
+                "build the backend for the host",
+                "cargo build -p backend failed",
+            );
+        }
+    }
+    let logs = TempDir::new("monitoring-host-logs");
+    let host = std::process::Command::new(&bin)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("PORT", HOST_METRICS_PORT.to_string())
+        .env("LOG_DIR", logs.path())
+        // no database: it serves /metrics and answers 503 to /goals, counted all the same
+        .env("MONGODB_HOST", "127.0.0.1")
+        .env("MONGODB_PORT", "1")
+        .env("MONGODB_USERNAME", "")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let _host = match host {
+        Ok(child) => HostBackend { child, _logs: logs },
+        Err(e) => return r.fail("start the backend on the host", &e.to_string()),
+    };
+    let prom_port = env_port("E2E_PROMETHEUS_PORT").unwrap_or(18090);
+    let mut cmd = s.project.command(&["up", "-d", "prometheus"]);
+    cmd.env("PROMETHEUS_PORT", prom_port.to_string());
+    let up = e2e::docker::finished(cmd.output(), "docker compose");
+    if !up.status.success() {
+        return r.fail(
+            "compose up -d prometheus (the monitoring profile)",
+            &output_text(&up),
+        );
+    }
+    let prom = |path: &str| format!("http://127.0.0.1:{prom_port}{path}");
+    let jobs = ["backend", "favorites", "frontend", "swapi", "host"];
+    let all_up = until(
+        "every target up",
+        Duration::from_secs(90),
+        Duration::from_millis(500),
+        || {
+            let v: serde_json::Value = s
+                .http
+                .get(&prom("/api/v1/targets?state=active"))
+                .status_is(200)?
+                .json()?;
+            let targets = v["data"]["activeTargets"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let down: Vec<String> = jobs
+                .iter()
+                .filter(|job| {
+                    !targets
+                        .iter()
+                        .any(|t| t["labels"]["job"] == **job && t["health"] == "up")
+                })
+                .map(|j| j.to_string())
+                .collect();
+            ensure(down.is_empty(), || format!("down or missing: {down:?}"))
+        },
+    );
+    match all_up {
+        Ok(((), took)) => r.pass(&format!(
+            "every target up through Prometheus' API ({}, host.docker.internal:{HOST_METRICS_PORT} the backend on the host) after {} s",
+            jobs.join(", "),
+            secs(took)
+        )),
+        Err(e) => return r.fail("every target up", &e),
+    }
+    r.check(
+        "promtool check config: the profile's prometheus.yml",
+        || {
+            let out = s.project.run(&[
+                "exec",
+                "-T",
+                "prometheus",
+                "promtool",
+                "check",
+                "config",
+                "/etc/prometheus/prometheus.yml",
+            ]);
+            ensure(out.status.success(), || output_text(&out))
+        },
+    );
+    let host_url = |path: &str| format!("http://127.0.0.1:{HOST_METRICS_PORT}{path}");
+    // a counter exists once a request was answered (scrapes and /metrics are not counted)
+    s.http.get(&host_url("/goals"));
+    for (svc, url) in [
+        ("backend", s.backend("/metrics")),
+        ("favorites", s.favorites("/metrics")),
+        ("frontend", s.frontend("/metrics")),
+        ("the backend on the host", host_url("/metrics")),
+    ] {
+        let text = s.http.get(&url).body;
+        r.check(&format!("promtool check metrics: {svc}'s /metrics"), || {
+            ensure(text.contains("http_requests_total"), || {
+                format!("no http_requests_total in {}", e2e::clip(&text, 300))
+            })?;
+            let mut child = s
+                .project
+                .command(&["exec", "-T", "prometheus", "promtool", "check", "metrics"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| e.to_string())?;
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .map_err(|e| e.to_string())?;
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            ensure(out.status.success(), || output_text(&out))
+        });
+    }
+    r.check(
+        "no secret in any metric (the generated MongoDB password)",
+        || {
+            for url in [s.backend("/metrics"), s.favorites("/metrics")] {
+                let text = s.http.get(&url).body;
+                ensure(!text.contains(&s.password), || {
+                    format!("{url} shows the password")
+                })?;
+            }
+            Ok(())
+        },
+    );
+
+    r.phase(
+        "traffic: the counters rise, the dashboard's queries have data, the map has the traffic",
+    );
+    let before = prometheus_query(
+        s,
+        prom_port,
+        r#"sum(http_requests_total{job="host",route="/goals"})"#,
+    )
+    .ok()
+    .and_then(|v| v.first().copied())
+    .unwrap_or(0.0);
+    let mut made = Vec::new();
+    for i in 0..20 {
+        let saved = s.http.post_json(
+            &s.backend("/goals"),
+            &format!(r#"{{"text":"monitored {i}"}}"#),
+        );
+        made.extend(
+            serde_json::from_str::<serde_json::Value>(&saved.body)
+                .ok()
+                .and_then(|g| g["goal"]["id"].as_str().map(str::to_owned)),
+        );
+        s.http.get(&s.backend("/goals"));
+        s.http.get(&s.favorites("/movies"));
+        s.http.get(&s.frontend("/"));
+        s.http.get(&host_url("/goals"));
+    }
+    // the goals of this traffic go again: the next phases count what is stored
+    for id in &made {
+        s.http.delete(&s.backend(&format!("/goals/{id}")));
+    }
+    r.check("the traffic's goals deleted again", || {
+        ensure(made.len() == 20, || format!("{} of 20 saved", made.len()))
+    });
+    let rose = until(
+        "the host's counter rising",
+        Duration::from_secs(30),
+        Duration::from_millis(500),
+        || {
+            let now = prometheus_query(
+                s,
+                prom_port,
+                r#"sum(http_requests_total{job="host",route="/goals"})"#,
+            )?
+            .first()
+            .copied()
+            .unwrap_or(0.0);
+            ensure(now >= before + 20.0, || format!("{before} -> {now}"))
+        },
+    );
+    match rose {
+        Ok(((), took)) => r.pass(&format!(
+            "the backend on the host: http_requests_total{{route=\"/goals\"}} rose by 20 in Prometheus after {} s",
+            secs(took)
+        )),
+        Err(e) => r.fail("the host's counter rises", &e),
+    }
+    let dashboard: serde_json::Value =
+        match std::fs::read_to_string(root.join("monitoring/grafana/dashboards/stack.json"))
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(d) => d,
+            Err(e) => return r.fail("read the Grafana dashboard", &e),
+        };
+    for panel in dashboard["panels"].as_array().cloned().unwrap_or_default() {
+        let title = panel["title"].as_str().unwrap_or("?").to_owned();
+        for target in panel["targets"].as_array().cloned().unwrap_or_default() {
+            let expr = target["expr"].as_str().unwrap_or_default().to_owned();
+            let answer = until(
+                &format!("data for {title:?}"),
+                Duration::from_secs(30),
+                Duration::from_secs(1),
+                || {
+                    let v = prometheus_query(s, prom_port, &expr)?;
+                    ensure(!v.is_empty(), || "no sample yet".into())
+                },
+            );
+            match answer {
+                Ok(_) => r.pass(&format!("dashboard panel {title:?}: its query has data")),
+                Err(e) => r.fail(
+                    &format!("dashboard panel {title:?}: its query has data"),
+                    &format!("{expr}: {e}"),
+                ),
+            }
+        }
+    }
+    let traffic = until(
+        "the map's traffic",
+        Duration::from_secs(30),
+        Duration::from_secs(1),
+        || {
+            let view: network_map::NetworkView = s
+                .http
+                .get(&s.frontend("/connections"))
+                .status_is(200)?
+                .json()?;
+            let m = view.monitoring.ok_or("no monitoring part in the view")?;
+            ensure(m.prometheus.ok, || {
+                format!(
+                    "the frontend does not reach Prometheus: {:?}",
+                    m.prometheus.error
+                )
+            })?;
+            let on = |path: &str| {
+                m.traffic
+                    .iter()
+                    .find(|t| t.path == path)
+                    .map_or(0.0, |t| t.requests_per_s)
+            };
+            ensure(
+                on("backend-mongodb") > 0.0 && on("browser-backend") > 0.0,
+                || format!("{:?}", m.traffic),
+            )?;
+            Ok(m)
+        },
+    );
+    match traffic {
+        Ok((m, _)) => r.pass(&format!(
+            "/connections has the monitoring part: Prometheus answers the frontend server (case {:?}), {} targets, traffic on {} paths",
+            m.prometheus.case,
+            m.targets.len(),
+            m.traffic.iter().filter(|t| t.requests_per_s > 0.0).count()
+        )),
+        Err(e) => r.fail("the network map's traffic", &e),
+    }
+    traffic_on_the_map_in_a_browser(r, s);
+    let _ = s.project.run(&["stop", "prometheus"]);
+    let _ = s.project.run(&["rm", "-f", "prometheus"]);
+}
+
+/// The map in headless Chromium with the monitoring profile: readable with its paths (at
+/// 1280 and 768 px), and requests sent to the backend's published port showing on the
+/// browser → backend edge within 15 s (Prometheus scrapes every 5 s; the frontend server
+/// asks it at most every 2 s; the page refreshes every 3 s).
+fn traffic_on_the_map_in_a_browser(r: &mut Report, s: &Stack) {
+    use browser_tests::{map, screenshot, ChromeDriver};
+    use fantoccini::Locator;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let rps = |client: &fantoccini::Client| {
+        let client = client.clone();
+        async move {
+            let row = client
+                .find(Locator::Css("table.edges tr[data-edge='browser-backend']"))
+                .await
+                .ok()?;
+            row.attr("data-rps").await.ok()??.parse::<f64>().ok()
+        }
+    };
+    let outcome: Result<(f64, f64, Duration, Vec<String>), String> = runtime.block_on(async {
+        let driver = ChromeDriver::start();
+        let client = driver.session().await;
+        client
+            .goto(&s.frontend("/network"))
+            .await
+            .map_err(|e| e.to_string())?;
+        client
+            .set_window_size(1280, 1000)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut unreadable = Vec::new();
+        // the monitoring paths drawn, and readable
+        let drawn = tokio::time::timeout(Duration::from_secs(15), async {
+            loop {
+                if client
+                    .find(Locator::Css("g.edge[data-edge='prometheus-host']"))
+                    .await
+                    .is_ok()
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        })
+        .await;
+        if drawn.is_err() {
+            return Err("no prometheus-host path on the map within 15 s".into());
+        }
+        for width in [1280, 768] {
+            client
+                .set_window_size(width, 1000)
+                .await
+                .map_err(|e| e.to_string())?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            unreadable.extend(
+                map::unreadable(&client)
+                    .await
+                    .into_iter()
+                    .map(|p| format!("{width} px: {p}")),
+            );
+            screenshot(&client, &format!("network-monitoring-{width}.png")).await;
+        }
+        client
+            .set_window_size(1280, 1000)
+            .await
+            .map_err(|e| e.to_string())?;
+        let before = rps(&client).await.unwrap_or(0.0);
+        // about 40 requests a second to the backend's published port, until seen
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sender = {
+            let (stop, url) = (stop.clone(), s.backend("/goals"));
+            std::thread::spawn(move || {
+                let http = Http::default();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    http.get(&url);
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+            })
+        };
+        let t0 = Instant::now();
+        let mut seen = before;
+        while t0.elapsed() < Duration::from_secs(15) {
+            seen = rps(&client).await.unwrap_or(0.0);
+            if seen >= before + 2.0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let took = t0.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = sender.join();
+        screenshot(&client, "network-monitoring-traffic.png").await;
+        let _ = client.close().await;
+        Ok((before, seen, took, unreadable))
+    });
+    match outcome {
+        Err(e) => r.fail("the map in a browser with the monitoring profile", &e),
+        Ok((before, seen, took, unreadable)) => {
+            r.check(
+                "the map with the monitoring paths is readable at 1280 and 768 px",
+                || ensure(unreadable.is_empty(), || unreadable.join("; ")),
+            );
+            if seen >= before + 2.0 {
+                r.pass(&format!(
+                    "traffic sent to the backend shows on the browser → backend edge in the browser after {:.1} s ({before:.1} → {seen:.1} req/s)",
+                    took.as_secs_f64()
+                ));
+            } else {
+                r.fail(
+                    "traffic sent to the backend shows on its edge within 15 s",
+                    &format!(
+                        "{before:.1} → {seen:.1} req/s after {:.1} s",
+                        took.as_secs_f64()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn port_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("0.0.0.0", port)).is_ok()
 }

@@ -15,6 +15,8 @@ pub mod favorites;
 pub mod goals;
 pub mod list_card;
 pub mod live_reload;
+#[cfg(feature = "ssr")]
+pub mod monitoring_probe;
 pub mod network;
 #[cfg(feature = "ssr")]
 pub mod network_probe;

@@ -19,16 +19,17 @@ const REPORT_TIMEOUT: Duration = Duration::from_millis(3000);
 /// The network view for the configuration `urls`.
 pub async fn view(urls: &ServiceUrls) -> NetworkView {
     let probe = probe_for(urls);
-    let (frontend, backend, favorites) = tokio::join!(
+    let (frontend, backend, favorites, monitoring) = tokio::join!(
         probe.own.report(),
         report_of(&urls.goals_ssr),
         report_of(&urls.favorites_ssr),
+        crate::monitoring_probe::view(urls),
     );
     NetworkView {
         frontend: frontend.as_ref().clone(),
         backend,
         favorites,
-        monitoring: None,
+        monitoring,
     }
 }
 
