@@ -26,6 +26,9 @@ use crate::api::{self, sendable, ApiError, BrowserProbe};
 use crate::urls::ServiceUrls;
 use crate::widgets::Hydrated;
 
+/// A map of more columns than this is drawn on wide screens only (`.network-map.wide`).
+const WIDE: usize = 7;
+
 /// How often the page probes again, in the browser.
 pub const REFRESH: Duration = Duration::from_secs(3);
 
@@ -99,8 +102,14 @@ fn Diagram(view: NetworkView, edges: Vec<Edge>) -> impl IntoView {
         })
         .collect_view();
     let view_box = format!("0 0 {:.0} {:.0}", layout.width, layout.height);
+    // too many columns to read on a narrow screen: the stylesheet shows the table alone there
+    let class = if layout.columns.len() > WIDE {
+        "network-map wide"
+    } else {
+        "network-map"
+    };
     view! {
-        <svg class="network-map" viewBox=view_box role="img" aria-label="The stack's network: who talks to whom">
+        <svg class=class viewBox=view_box role="img" aria-label="The stack's network: who talks to whom">
             <defs>
                 {["ok", "down", "unknown"].map(|state| view! {
                     <marker id=format!("arrow-{state}") class=format!("arrow-{state}") viewBox="0 0 10 10" refX="2" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
