@@ -1087,8 +1087,9 @@ fn monitoring(r: &mut Report, s: &Stack) {
         );
         return;
     }
+    // built now (nothing to do when it is fresh): a binary of older sources would be tested
     let bin = root.join("target/debug/backend");
-    if !bin.exists() {
+    {
         let built =
             std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
                 .args(["build", "-q", "-p", "backend", "--bin", "backend"])
