@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use e2e::workspace_root;
+use network_map::paths::{self, Platform, Source, Target};
 use serde_yaml::Value;
 
 fn yaml(path: &str) -> Value {
@@ -273,6 +274,22 @@ fn prometheus_scrapes_each_service_by_its_compose_name_and_the_host() {
     .map(|(a, b)| (a.to_owned(), b.to_owned()))
     .collect();
     assert_eq!(targets, want);
+    // the network map's catalogue knows the same scrapes (service name or host, and port)
+    let catalogued: BTreeSet<String> = paths::on(Platform::Monitoring)
+        .filter(|p| p.from == Source::Prometheus)
+        .map(|p| {
+            let host = match p.to {
+                Target::HostProcess => "host.docker.internal",
+                to => to.service().expect("a service of the stack"),
+            };
+            format!("{host}:{}", p.port)
+        })
+        .collect();
+    let scraped: BTreeSet<String> = targets.iter().map(|(_, t)| t.clone()).collect();
+    assert_eq!(
+        catalogued, scraped,
+        "network-map/src/paths.rs and prometheus.yml"
+    );
     let compose = yaml("docker-compose.yml");
     let p = &compose["services"]["prometheus"];
     assert_eq!(p["profiles"][0].as_str(), Some("monitoring"));

@@ -12,12 +12,14 @@
 //!   where the backend listens on 8080 and the network policies allow exactly these paths
 //!   (`e2e/tests/kubernetes.rs` computes the connections the policies allow and compares
 //!   them with [`on`]`(Platform::Kubernetes)`);
-//! - [`Platform::Monitoring`]: the compose monitoring profile; no path is tagged with it yet.
+//! - [`Platform::Monitoring`]: the compose monitoring profile (`docker-compose.yml`'s
+//!   `prometheus` and `grafana`, `monitoring/prometheus.yml`): its scrapes, Grafana's data
+//!   source and the frontend server's questions for the map's traffic.
 //!
 //! DNS lookups are not paths of the map: each platform's resolver (Docker's embedded DNS,
 //! kube-dns) is infrastructure, allowed on its own.
 
-use Platform::{Compose, Kubernetes, Swarm};
+use Platform::{Compose, Kubernetes, Monitoring, Swarm};
 
 /// Where a path can exist: a way of running the stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,7 +31,8 @@ pub enum Platform {
     Kubernetes,
     /// Docker Swarm (`deploy/swarm/stack.yml`).
     Swarm,
-    /// The compose monitoring profile (its scrapers' paths); nothing is tagged with it yet.
+    /// The compose monitoring profile (`--profile monitoring`): Prometheus' and Grafana's
+    /// paths, beside the compose paths.
     Monitoring,
 }
 
@@ -56,6 +59,10 @@ pub enum Source {
     Backend,
     /// The Star Wars favorites service.
     Favorites,
+    /// The monitoring profile's Prometheus, which scrapes `/metrics`.
+    Prometheus,
+    /// The monitoring profile's Grafana, whose data source is Prometheus.
+    Grafana,
 }
 
 impl Source {
@@ -68,16 +75,21 @@ impl Source {
             Source::FrontendServer => Some("frontend"),
             Source::Backend => Some("backend"),
             Source::Favorites => Some("favorites"),
+            Source::Prometheus => Some("prometheus"),
+            Source::Grafana => Some("grafana"),
         }
     }
 
-    /// How the map names it: `your browser`, `frontend server`, `backend`, `favorites`.
+    /// How the map names it: `your browser`, `frontend server`, `backend`, `favorites`,
+    /// `prometheus`, `grafana`.
     pub fn label(self) -> &'static str {
         match self {
             Source::Browser => "your browser",
             Source::FrontendServer => "frontend server",
             Source::Backend => "backend",
             Source::Favorites => "favorites",
+            Source::Prometheus => "prometheus",
+            Source::Grafana => "grafana",
         }
     }
 }
@@ -100,6 +112,11 @@ pub enum Target {
     /// A server on the host machine (case 2): a MongoDB of the student's own, reached at
     /// `host.docker.internal`.
     Host,
+    /// The monitoring profile's Prometheus (the service `prometheus`).
+    Prometheus,
+    /// A process on the host scraped by Prometheus (case 2): the backend run with `cargo run`
+    /// on port 8089, reached at `host.docker.internal`.
+    HostProcess,
 }
 
 impl Target {
@@ -113,7 +130,8 @@ impl Target {
             Target::Favorites => Some("favorites"),
             Target::MongoDb => Some("mongodb"),
             Target::SwapiStandIn => Some("swapi"),
-            Target::SwapiInternet | Target::Host => None,
+            Target::Prometheus => Some("prometheus"),
+            Target::SwapiInternet | Target::Host | Target::HostProcess => None,
         }
     }
 
@@ -128,6 +146,8 @@ impl Target {
             Target::SwapiStandIn => "SWAPI stand-in",
             Target::SwapiInternet => "SWAPI (internet)",
             Target::Host => "MongoDB on the host",
+            Target::Prometheus => "prometheus",
+            Target::HostProcess => "a process on the host",
         }
     }
 }
@@ -287,6 +307,72 @@ pub const PATHS: &[Path] = &[
         plays_case: None,
         platforms: EVERYWHERE,
     },
+    // the monitoring profile: Prometheus scrapes every service by its name and a process on
+    // the host; Grafana reads Prometheus by its name; the frontend server asks it for the
+    // map's traffic
+    Path {
+        edge: "frontend-prometheus",
+        from: Source::FrontendServer,
+        to: Target::Prometheus,
+        port: 9090,
+        case: Some(3),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
+    Path {
+        edge: "grafana-prometheus",
+        from: Source::Grafana,
+        to: Target::Prometheus,
+        port: 9090,
+        case: Some(3),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
+    Path {
+        edge: "prometheus-backend",
+        from: Source::Prometheus,
+        to: Target::Backend,
+        port: 80,
+        case: Some(3),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
+    Path {
+        edge: "prometheus-favorites",
+        from: Source::Prometheus,
+        to: Target::Favorites,
+        port: 3000,
+        case: Some(3),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
+    Path {
+        edge: "prometheus-frontend",
+        from: Source::Prometheus,
+        to: Target::Frontend,
+        port: 3000,
+        case: Some(3),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
+    Path {
+        edge: "prometheus-swapi",
+        from: Source::Prometheus,
+        to: Target::SwapiStandIn,
+        port: 8000,
+        case: Some(3),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
+    Path {
+        edge: "prometheus-host",
+        from: Source::Prometheus,
+        to: Target::HostProcess,
+        port: 8089,
+        case: Some(2),
+        plays_case: None,
+        platforms: &[Monitoring],
+    },
 ];
 
 /// The paths that exist on `platform`, in [`PATHS`]' order.
@@ -322,7 +408,7 @@ mod tests {
                 "{p:?}: platforms in Platform::ALL's order, once"
             );
         }
-        assert_eq!(on(Platform::Monitoring).count(), 0, "nothing tagged yet");
+        assert_eq!(on(Platform::Monitoring).count(), 7);
     }
 
     #[test]
@@ -330,14 +416,14 @@ mod tests {
         for p in PATHS {
             let want = match (p.from, p.to) {
                 (Source::Browser, _) => None,
-                (_, Target::Host) => Some(2),
+                (_, Target::Host | Target::HostProcess) => Some(2),
                 (_, Target::SwapiInternet) => Some(1),
                 _ => Some(3),
             };
             assert_eq!(p.case, want, "{p:?}");
             assert_eq!(
                 p.plays_case.is_some(),
-                p.to == Target::SwapiStandIn,
+                p.to == Target::SwapiStandIn && p.from == Source::Favorites,
                 "{p:?}"
             );
             // a browser path ends at a service; everything else starts at one
@@ -347,6 +433,8 @@ mod tests {
                 Source::FrontendServer => "frontend-",
                 Source::Backend => "backend-",
                 Source::Favorites => "favorites-",
+                Source::Prometheus => "prometheus-",
+                Source::Grafana => "grafana-",
             }));
         }
     }

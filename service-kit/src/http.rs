@@ -109,8 +109,8 @@ pub fn with_metrics(routes: Router) -> Router {
     // the process's recorder, installed before the first request is counted
     let _ = crate::metrics::handle();
     routes
-        .route_layer(from_fn(crate::metrics::mark_route))
-        .layer(from_fn(crate::metrics::record_http))
+        .route_layer(crate::metrics::MarkRouteLayer)
+        .layer(crate::metrics::RecordHttpLayer)
 }
 
 /// Middleware: an error answer (4xx/5xx) that is not JSON, as produced by a framework

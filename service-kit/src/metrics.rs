@@ -10,14 +10,17 @@
 //! carries a secret: routes, methods, statuses, operation names, outcomes.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{OnceLock, RwLock};
+use std::task::{ready, Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderValue, Method};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tower::{Layer, Service};
 
 /// The route of `GET /metrics`.
 pub const PATH: &str = "/metrics";
@@ -137,25 +140,84 @@ pub async fn serve() -> Response {
         .into_response()
 }
 
-/// Middleware (outside the router, so it sees every request): counts each request and its
-/// time by route template, method and status; `/metrics` is not counted.
-pub async fn record_http(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let method = method_label(req.method());
-    let t0 = Instant::now();
-    let res = next.run(req).await;
-    // the router puts the template on the request it routes; seen here through the response
-    let route = route.or_else(|| res.extensions().get::<RouteOf>().map(|r| r.0.clone()));
-    let route = route.as_ref().map_or("unmatched", |r| r.as_str());
-    if route == PATH {
-        return res;
+/// Layer (outside the router): counts each request that reaches it and its time by route
+/// template, method and status; `/metrics` is not counted. Hand-written rather than
+/// `from_fn`: a request passes through without a boxed future or a cloned service.
+#[derive(Clone, Copy, Default)]
+pub struct RecordHttpLayer;
+
+impl<S> Layer<S> for RecordHttpLayer {
+    type Service = RecordHttp<S>;
+    fn layer(&self, inner: S) -> RecordHttp<S> {
+        RecordHttp { inner }
     }
-    let took = t0.elapsed().as_secs_f64();
-    HTTP.with(route, method, res.status().as_u16(), |h| {
-        h.requests.increment(1);
-        h.duration.record(took);
-    });
-    res
+}
+
+/// The service of [`RecordHttpLayer`].
+#[derive(Clone)]
+pub struct RecordHttp<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for RecordHttp<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Recorded<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        Recorded {
+            route: req.extensions().get::<MatchedPath>().cloned(),
+            method: method_label(req.method()),
+            t0: Instant::now(),
+            inner: self.inner.call(req),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request on its way through [`RecordHttp`]: recorded when its response is ready.
+    pub struct Recorded<F> {
+        #[pin]
+        inner: F,
+        route: Option<MatchedPath>,
+        method: &'static str,
+        t0: Instant,
+    }
+}
+
+impl<F, E> Future for Recorded<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let out = ready!(this.inner.poll(cx));
+        if let Ok(res) = &out {
+            // the router puts the template on the request it routes; seen here on the response
+            let route = this
+                .route
+                .as_ref()
+                .or_else(|| res.extensions().get::<RouteOf>().map(|r| &r.0));
+            let route = route.map_or("unmatched", |r| r.as_str());
+            if route != PATH {
+                let took = this.t0.elapsed().as_secs_f64();
+                HTTP.with(route, this.method, res.status().as_u16(), |h| {
+                    h.requests.increment(1);
+                    h.duration.record(took);
+                });
+            }
+        }
+        Poll::Ready(out)
+    }
 }
 
 /// The handles of one route, method and status.
@@ -228,19 +290,71 @@ impl<K: std::hash::Hash + Eq + Copy, H> Default for Family<K, H> {
 }
 
 /// The route template a request matched, handed outwards on its response
-/// ([`mark_route`] inside the router, [`record_http`] outside it).
+/// ([`MarkRouteLayer`] inside the router, [`RecordHttpLayer`] outside it).
 #[derive(Clone)]
 pub struct RouteOf(pub MatchedPath);
 
-/// Route-layer middleware: puts the matched route template on the response, for
-/// [`record_http`] outside the router (where a request is not routed yet).
-pub async fn mark_route(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().cloned().map(RouteOf);
-    let mut res = next.run(req).await;
-    if let Some(route) = route {
-        res.extensions_mut().insert(route);
+/// Route layer: puts the matched route template on the response, for [`RecordHttpLayer`]
+/// outside the router (where a request is not routed yet).
+#[derive(Clone, Copy, Default)]
+pub struct MarkRouteLayer;
+
+impl<S> Layer<S> for MarkRouteLayer {
+    type Service = MarkRoute<S>;
+    fn layer(&self, inner: S) -> MarkRoute<S> {
+        MarkRoute { inner }
     }
-    res
+}
+
+/// The service of [`MarkRouteLayer`].
+#[derive(Clone)]
+pub struct MarkRoute<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for MarkRoute<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Marked<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        Marked {
+            route: req.extensions().get::<MatchedPath>().cloned(),
+            inner: self.inner.call(req),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A routed request on its way through [`MarkRoute`].
+    pub struct Marked<F> {
+        #[pin]
+        inner: F,
+        route: Option<MatchedPath>,
+    }
+}
+
+impl<F, E> Future for Marked<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut out = ready!(this.inner.poll(cx));
+        if let (Ok(res), Some(route)) = (&mut out, this.route.take()) {
+            res.extensions_mut().insert(RouteOf(route));
+        }
+        Poll::Ready(out)
+    }
 }
 
 /// A method as a label: the standard ones by name, anything else `other` (a client cannot
@@ -271,8 +385,8 @@ mod tests {
         let app = Router::new()
             .route("/items/{id}", get(|| async { "ok" }))
             .route(PATH, get(serve))
-            .route_layer(axum::middleware::from_fn(mark_route))
-            .layer(axum::middleware::from_fn(record_http));
+            .route_layer(MarkRouteLayer)
+            .layer(RecordHttpLayer);
         for uri in ["/items/1", "/items/2", "/nope/x", "/metrics"] {
             let req = Request::get(uri).body(axum::body::Body::empty()).unwrap();
             app.clone().oneshot(req).await.unwrap();
