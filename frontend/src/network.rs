@@ -173,6 +173,13 @@ fn EdgeTable(edges: Vec<Edge>) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        {monitored.then(|| view! {
+            <p class="hint traffic-hint">
+                "Traffic: requests per second over the last minute, from Prometheus (each cell's query on hover). "
+                "A service cannot tell your browser's requests from the frontend server's: a browser path is the "
+                "service's API requests less the ones the frontend server sent."
+            </p>
+        })}
     }
 }
 
