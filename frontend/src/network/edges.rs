@@ -100,7 +100,7 @@ impl EdgeState {
         match self {
             EdgeState::Ok(ms) if *ms > 0.0 => format!("answers ({ms:.1} ms)"),
             EdgeState::Ok(_) => "answers".to_owned(),
-            EdgeState::Down(why) => short_reason(why).to_owned(),
+            EdgeState::Down(why) => short_reason(why),
             EdgeState::Unknown(_) => "not known".to_owned(),
         }
     }
@@ -115,14 +115,24 @@ impl EdgeState {
 }
 
 /// The student's word for an error chain: `refused` (nothing listens there), `timed out`,
-/// `no such name` (DNS), `reset`, `answered 503` (an HTTP status), else `no answer`.
-pub fn short_reason(error: &str) -> &'static str {
+/// `no such name` (DNS), `connection closed`, `answered 503` (an HTTP status the error
+/// names after `answered`, `status` or `HTTP`), else `no answer`.
+pub fn short_reason(error: &str) -> String {
     let e = error.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| e.contains(w));
-    if has(&["refused", "err_connection_refused"]) {
-        "refused"
+    let status = ["answered ", "status: ", "status ", "http "]
+        .iter()
+        .filter_map(|p| e.find(p).map(|i| &e[i + p.len()..]))
+        .find_map(|rest| {
+            let code = rest.get(..3)?;
+            (code.bytes().all(|b| b.is_ascii_digit())
+                && !rest[3..].starts_with(|c: char| c.is_ascii_digit()))
+            .then(|| code.to_owned())
+        });
+    if has(&["refused"]) {
+        "refused".into()
     } else if has(&["timed out", "timeout", "deadline"]) {
-        "timed out"
+        "timed out".into()
     } else if has(&[
         "dns",
         "lookup",
@@ -132,24 +142,13 @@ pub fn short_reason(error: &str) -> &'static str {
         "name_not_resolved",
         "resolve",
     ]) {
-        "no such name"
+        "no such name".into()
+    } else if let Some(code) = status {
+        format!("answered {code}")
     } else if has(&["reset", "closed", "broken pipe", "eof"]) {
-        "connection closed"
-    } else if let Some(status) = ["500", "502", "503", "504", "404", "401", "403"]
-        .into_iter()
-        .find(|s| e.contains(s))
-    {
-        match status {
-            "500" => "answered 500",
-            "502" => "answered 502",
-            "503" => "answered 503",
-            "504" => "answered 504",
-            "404" => "answered 404",
-            "401" => "answered 401",
-            _ => "answered 403",
-        }
+        "connection closed".into()
     } else {
-        "no answer"
+        "no answer".into()
     }
 }
 
@@ -687,6 +686,11 @@ mod tests {
                 "no such name",
             ),
             ("answered 503 Service Unavailable", "answered 503"),
+            ("server returned HTTP 502", "answered 502"),
+            (
+                "error sending request for url (http://127.0.0.1:5000/healthz)",
+                "no answer",
+            ),
             ("something else", "no answer"),
         ] {
             assert_eq!(short_reason(error), short, "{error}");
