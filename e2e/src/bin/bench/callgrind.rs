@@ -2,7 +2,7 @@
 //! callgrind (repeatable whatever else the machine does, unlike times), for this checkout's
 //! release build and, with `--against-bin PATH`, another build side by side:
 //!
-//!   cargo run --release -p e2e --bin bench -- callgrind [--against-bin PATH]...
+//!   cargo run --release -p e2e --bin bench -- callgrind [--against-bin PATH[=LABEL]]...
 //!
 //! Each backend runs under callgrind with instrumentation off, on a fresh test server of its own
 //! with 100 goals; after 20 requests to warm up, instrumentation is switched on for 300 `GET
@@ -25,18 +25,22 @@ const COUNTED: usize = 300;
 pub fn main(args: &[String]) {
     ensure_valgrind();
     crate::build_release();
-    let against: Vec<PathBuf> = args
+    // --against-bin PATH[=LABEL], as `bench compare` takes them
+    let against: Vec<(PathBuf, String)> = args
         .windows(2)
         .filter(|w| w[0] == "--against-bin")
-        .map(|w| PathBuf::from(&w[1]))
+        .map(|w| {
+            let (path, label) = w[1].split_once('=').unwrap_or((&w[1], &w[1]));
+            (PathBuf::from(path), label.to_owned())
+        })
         .collect();
     let mut rows = vec![(
         "this checkout".to_owned(),
         count(&crate::release_bin("backend")),
     )];
-    for bin in against {
+    for (bin, label) in against {
         let per = count(&bin);
-        rows.push((bin.display().to_string(), per));
+        rows.push((label, per));
     }
     println!("\n| backend | instructions per GET /goals (100 goals) |\n|---|---|");
     for (name, per) in &rows {
