@@ -25,8 +25,12 @@ pub trait StoredDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
     const COLLECTION: &'static str;
 }
 
-/// The documents `T` in their collection. Cheap to clone.
-pub struct Store<T: StoredDocument> {
+/// The documents `T` in their collection. Cheap to clone: one reference count (a request's
+/// handler gets its own clone of the state; several counts shared by every worker thread
+/// cost more than the clone itself under load).
+pub struct Store<T: StoredDocument>(Arc<Parts<T>>);
+
+struct Parts<T: StoredDocument> {
     db: Db,
     collection: Collection<T>,
     raw: Collection<RawDocumentBuf>,
@@ -37,14 +41,7 @@ pub struct Store<T: StoredDocument> {
 
 impl<T: StoredDocument> Clone for Store<T> {
     fn clone(&self) -> Self {
-        Self {
-            db: self.db.clone(),
-            collection: self.collection.clone(),
-            raw: self.raw.clone(),
-            inserts: self.inserts.clone(),
-            odd: self.odd.clone(),
-            kind: PhantomData,
-        }
+        Self(self.0.clone())
     }
 }
 
@@ -52,24 +49,24 @@ impl<T: StoredDocument> Store<T> {
     /// The collection [`StoredDocument::COLLECTION`] of `db`'s database.
     pub fn new(db: &Db) -> Self {
         let database = db.database();
-        Self {
+        Self(Arc::new(Parts {
             db: db.clone(),
             collection: database.collection(T::COLLECTION),
             raw: database.collection(T::COLLECTION),
             inserts: GroupCommit::new(db, database.collection(T::COLLECTION)),
             odd: OddDocuments::default(),
             kind: PhantomData,
-        }
+        }))
     }
 
     /// The [`Db`] behind it, for operations of a service's own (through [`Db::run`]).
     pub fn db(&self) -> &Db {
-        &self.db
+        &self.0.db
     }
 
     /// The driver's collection, for operations of a service's own.
     pub fn collection(&self) -> &Collection<T> {
-        &self.collection
+        &self.0.collection
     }
 
     /// Every document in insertion order, each read as `T` and handed to `show` (which
@@ -84,9 +81,10 @@ impl<T: StoredDocument> Store<T> {
     /// and is not insertion order anyway when several replicas insert within one second
     /// (an ObjectId orders by its seconds, then by the writing process's random bytes).
     pub async fn list<U: Send + 'static>(&self, show: fn(T) -> U) -> Result<Vec<U>, DbError> {
-        let raw = self.raw.clone();
-        let odd = self.odd.clone();
-        self.db
+        let raw = self.0.raw.clone();
+        let odd = self.0.odd.clone();
+        self.0
+            .db
             .run("find", async move {
                 let mut cursor = raw.find(doc! {}).await?;
                 let mut items = Vec::new();
@@ -106,13 +104,14 @@ impl<T: StoredDocument> Store<T> {
     /// Stores `doc`: concurrent inserts share one `insert` command ([`GroupCommit`]).
     /// Its own write error (a duplicate key) comes back as `insert_one`'s would.
     pub async fn insert(&self, doc: T) -> Result<(), DbError> {
-        self.inserts.insert(doc).await
+        self.0.inserts.insert(doc).await
     }
 
     /// `true` when the document `id` was deleted, `false` when there was none.
     pub async fn delete(&self, id: ObjectId) -> Result<bool, DbError> {
-        let collection = self.collection.clone();
+        let collection = self.0.collection.clone();
         let result = self
+            .0
             .db
             .run("delete", async move {
                 collection.delete_one(doc! { "_id": id }).await
