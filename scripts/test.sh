@@ -11,13 +11,17 @@
 #   compose    the whole stack with docker compose (cargo test -p e2e --test compose_stack)
 #   swarm      the stack file on a single-node Docker Swarm, from the compose phase's images
 #              (cargo test -p e2e --test swarm)
+#   multihost  the stack file on a Swarm of three Docker hosts (engines in containers,
+#              scripts/hosts.sh) pulling the compose phase's images from a registry; a host
+#              lost under load (cargo test -p e2e --test multihost); the hosts stay for
+#              exercise 18 when the exercises phase follows
 #   arm64      the four images for linux/amd64 and linux/arm64 (cross-compiled), published to a
 #              local registry as one tag per image; the stack on arm64 under emulation; the
 #              pull path (cargo test -p e2e --test platforms)
 #   dev        hot reload in the development stack (cargo test -p e2e --test dev_stack)
 #   exercises  the course exercises, each checking itself (exercises/run.sh)
-# The Docker suites' tests are named compose_stack_*, swarm_stack_*, platforms_* and
-# dev_stack_*: the test phase leaves them to their phases.
+# The Docker suites' tests are named compose_stack_*, swarm_stack_*, multihost_*, platforms_*
+# and dev_stack_*: the test phase leaves them to their phases.
 # Needs: cargo (the machine's toolchain), python3 (for the test server), and for the last
 # four phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
 # Usage: scripts/test.sh [PHASE...]   (default: all phases, in order)
@@ -87,7 +91,7 @@ p_build() {
 p_test() {
   # the suites that drive Docker run in their own phases (swarm needs the compose phase's images)
   cargo test --workspace --features frontend/ssr --no-fail-fast -- \
-    --skip compose_stack_ --skip swarm_stack_ --skip dev_stack_ --skip platforms_
+    --skip compose_stack_ --skip swarm_stack_ --skip multihost_ --skip dev_stack_ --skip platforms_
 }
 
 p_images() {
@@ -100,6 +104,12 @@ p_compose() {
 
 p_swarm() {
   cargo test -p e2e --test swarm -- --nocapture swarm_stack_
+}
+
+p_multihost() {
+  local keep=0
+  [[ " ${PHASES[*]} " == *" exercises "* ]] && keep=1
+  HOSTS_KEEP=$keep cargo test -p e2e --test multihost -- --nocapture multihost_
 }
 
 p_arm64() {
@@ -119,15 +129,19 @@ p_dev() {
 
 p_exercises() {
   # no registry here: the exercises use the locally built MongoDB-compatible image
+  local rc=0
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus} \
-    bash exercises/run.sh
+    bash exercises/run.sh || rc=$?
+  # the hosts the multihost phase kept for exercise 18
+  bash scripts/hosts.sh down
+  return "$rc"
 }
 
-ALL=(prepare lint build test images compose swarm arm64 dev exercises)
+ALL=(prepare lint build test images compose swarm multihost arm64 dev exercises)
 PHASES=("${@:-${ALL[@]}}")
 for p in "${PHASES[@]}"; do
   case $p in
-    prepare|lint|build|test|images|compose|swarm|arm64|dev|exercises) phase "$p" "p_$p" ;;
+    prepare|lint|build|test|images|compose|swarm|multihost|arm64|dev|exercises) phase "$p" "p_$p" ;;
     *) echo "unknown phase '$p' (phases: ${ALL[*]})"; exit 2 ;;
   esac
 done

@@ -9,6 +9,7 @@ pub mod compose;
 pub mod docker;
 pub mod http;
 pub mod report;
+pub mod swarm;
 pub mod wait;
 
 use std::path::{Path, PathBuf};

@@ -17,42 +17,19 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use e2e::docker::{docker, docker_ok as ok};
-use e2e::report::ensure;
-use e2e::wait::until;
+use e2e::swarm::{
+    client_json, create_secret, for_this_machine, start_client, Stack, CLIENT_PYTHON, READY,
+    STORED, WRITER,
+};
 use e2e::workspace_root;
-use serde_json::Value;
 
 const STACK: &str = "goals-swarm-test";
 const SECRET: &str = "goals-swarm-test-mongo-password";
 const CLIENT: &str = "goals-swarm-test-client";
-/// The client image's Python, with pymongo (the CI MongoDB stand-in's own).
-const CLIENT_PYTHON: &str = "/opt/secantus/bin/python";
+const STACK_NET: &str = "goals-swarm-test_goals-net";
 
 fn say(what: &str) {
     eprintln!("[swarm] {what}");
-}
-
-/// The stack file as deployed on these machines: every service `endpoint_mode: dnsrr`
-/// (no virtual IP: no IPVS here) and no published ports (no ingress routing mesh here).
-fn for_this_machine(stack: &str) -> String {
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(stack).expect("stack.yml is YAML");
-    doc.apply_merge().expect("merge keys");
-    let services = doc["services"].as_mapping_mut().expect("services");
-    for (_, svc) in services.iter_mut() {
-        let svc = svc.as_mapping_mut().unwrap();
-        svc.remove("ports");
-        let deploy = svc
-            .entry("deploy".into())
-            .or_insert_with(|| serde_yaml::Value::Mapping(Default::default()));
-        deploy
-            .as_mapping_mut()
-            .unwrap()
-            .insert("endpoint_mode".into(), "dnsrr".into());
-    }
-    if let Some(m) = doc.as_mapping_mut() {
-        m.retain(|k, _| !k.as_str().is_some_and(|k| k.starts_with("x-")));
-    }
-    serde_yaml::to_string(&doc).unwrap()
 }
 
 /// Undoes what the test made, newest first, even when it fails.
@@ -65,9 +42,8 @@ impl Drop for Cleanup {
     fn drop(&mut self) {
         say("cleaning up");
         let _ = docker(&["rm", "-f", CLIENT]);
-        let _ = docker(&["stack", "rm", STACK]);
-        wait_gone();
-        remove_volume();
+        Stack(STACK).remove();
+        Stack(STACK).remove_volume();
         let _ = docker(&["secret", "rm", SECRET]);
         if self.left_swarm {
             let _ = docker(&["swarm", "leave", "--force"]);
@@ -78,157 +54,10 @@ impl Drop for Cleanup {
     }
 }
 
-/// Removes the stack's data volume, once the last (stopped) task container that used it
-/// is gone; the MongoDB root user lives in it, with the password of the run that made it.
-fn remove_volume() {
-    let volume = format!("{STACK}_data");
-    let removed = until(
-        &format!("the volume {volume} is removed"),
-        Duration::from_secs(60),
-        Duration::from_millis(500),
-        || {
-            let _ = docker(&["volume", "rm", &volume]);
-            let there = docker(&["volume", "inspect", &volume]).status.success();
-            ensure(!there, || "still there".into())
-        },
-    );
-    if let Err(e) = removed {
-        say(&format!("{e}: remove it by hand"));
-    }
-}
-
-/// Waits (up to 60 s) until the stack's network and task containers are gone.
-fn wait_gone() {
-    let _ = until(
-        "the stack is gone",
-        Duration::from_secs(60),
-        Duration::from_millis(500),
-        || {
-            let net = docker(&["network", "inspect", &format!("{STACK}_goals-net")]);
-            let tasks = docker(&[
-                "ps",
-                "-aq",
-                "--filter",
-                &format!("label=com.docker.stack.namespace={STACK}"),
-            ]);
-            let left = String::from_utf8_lossy(&tasks.stdout).trim().to_owned();
-            ensure(!net.status.success() && left.is_empty(), || {
-                format!("network or tasks left: {left}")
-            })
-        },
-    );
-}
-
-fn deploy(file: &std::path::Path, env: &[(&str, &str)]) {
-    let out = Command::new("docker")
-        .args(["stack", "deploy", "--resolve-image", "never", "-c"])
-        .arg(file)
-        .arg(STACK)
-        .envs(env.iter().copied())
-        .output()
-        .expect("docker stack deploy");
-    assert!(
-        out.status.success(),
-        "docker stack deploy: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Waits until every service of the stack runs all its replicas; returns how long it took.
-/// Panics with the pending services and `docker stack ps` after `within`.
-fn converge(within: Duration) -> Duration {
-    let converged = until(
-        "every replica of the stack runs",
-        within,
-        Duration::from_secs(1),
-        || {
-            let list = ok(&[
-                "service",
-                "ls",
-                "--filter",
-                &format!("label=com.docker.stack.namespace={STACK}"),
-                "--format",
-                "{{.Name}} {{.Replicas}}",
-            ]);
-            let pending: Vec<&str> = list
-                .lines()
-                .filter(|l| {
-                    let r = l.split_whitespace().nth(1).unwrap_or("0/1");
-                    let (a, b) = r.split_once('/').unwrap_or(("0", "1"));
-                    a != b.split_whitespace().next().unwrap_or(b)
-                })
-                .collect();
-            ensure(!list.is_empty() && pending.is_empty(), || {
-                format!("pending: {pending:?}")
-            })
-        },
-    );
-    match converged {
-        Ok(((), took)) => took,
-        Err(e) => {
-            let ps = docker(&["stack", "ps", "--no-trunc", STACK]);
-            panic!("{e}\n{}", String::from_utf8_lossy(&ps.stdout))
-        }
-    }
-}
-
-/// Runs a Python snippet in the client container on the overlay; its stdout as JSON.
-fn client_json(script: &str) -> Value {
-    let out = docker(&["exec", CLIENT, CLIENT_PYTHON, "-c", script]);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "client script failed: {}{}",
-        text,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(text.trim()).unwrap_or_else(|_| panic!("not JSON: {text}"))
-}
-
-fn start_client(image: &str) {
-    let _ = docker(&["rm", "-f", CLIENT]);
-    ok(&[
-        "run",
-        "-d",
-        "--name",
-        CLIENT,
-        "--network",
-        &format!("{STACK}_goals-net"),
-        "--entrypoint",
-        "sleep",
-        image,
-        "infinity",
-    ]);
-}
-
 const RESOLVE: &str = r#"
 import json, socket
 ips = sorted({a[4][0] for a in socket.getaddrinfo("tasks.backend", 80, proto=socket.IPPROTO_TCP)})
 print(json.dumps(ips))
-"#;
-
-/// Waits (up to 120 s) until every backend task answers /readyz 200: the database is up
-/// and lets them in (Swarm's own health is liveness only).
-const READY: &str = r#"
-import json, socket, time, urllib.request
-deadline = time.time() + 120
-while True:
-    ips = sorted({a[4][0] for a in socket.getaddrinfo("tasks.backend", 80, proto=socket.IPPROTO_TCP)})
-    ready = []
-    for ip in ips:
-        try:
-            with urllib.request.urlopen("http://%s/readyz" % ip, timeout=3) as r:
-                ready.append(r.status == 200)
-        except Exception:
-            ready.append(False)
-    if ips and all(ready):
-        print(json.dumps({"ready": ips, "seconds": round(120 - (deadline - time.time()), 1)}))
-        break
-    if time.time() > deadline:
-        print(json.dumps({"not_ready": ips, "ready": ready}))
-        break
-    time.sleep(1)
 "#;
 
 const NETWORK_MAP: &str = r#"
@@ -246,50 +75,6 @@ for _ in range(40):
         h = r.headers.get("X-Served-By")
         seen[h] = seen.get(h, 0) + 1
 print(json.dumps(seen))
-"#;
-
-/// Writes goals until /tmp/stop exists: each request to the first address `backend`
-/// resolves to; a refused (or reset) connection is retried once on the next address.
-const WRITER: &str = r#"
-import json, os, socket, time, http.client
-acked, failed, retries, requests, n = [], [], 0, 0, 0
-def post(ip, text):
-    c = http.client.HTTPConnection(ip, 80, timeout=10)
-    c.request("POST", "/goals", json.dumps({"text": text}), {"Content-Type": "application/json"})
-    r = c.getresponse(); body = r.read(); c.close()
-    return r.status, body
-while not os.path.exists("/tmp/stop"):
-    n += 1; requests += 1
-    text = "swarm write %d" % n
-    ips = [a[4][0] for a in socket.getaddrinfo("backend", 80, proto=socket.IPPROTO_TCP)]
-    for attempt, ip in enumerate((ips + ips)[:2]):
-        try:
-            status, body = post(ip, text)
-            (acked if status == 201 else failed).append(text if status == 201 else "%d %s" % (status, body[:100]))
-            break
-        except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected) as e:
-            if attempt == 0:
-                retries += 1
-                continue
-            failed.append("%s: %s" % (ip, e))
-    time.sleep(0.02)
-json.dump({"requests": requests, "retries": retries, "failed": failed, "acked": acked}, open("/tmp/writes.json", "w"))
-"#;
-
-const STORED: &str = r#"
-import json, os
-from pymongo import MongoClient
-pw = open("/tmp/pw").read()
-c = MongoClient("mongodb", 27017, username="root", password=pw, authSource="admin", directConnection=True)
-texts = [d.get("text") for d in c["course-goals"]["goals"].find({}, {"text": 1})]
-out = {"count": len(texts)}
-if os.path.exists("/tmp/writes.json"):
-    w = json.load(open("/tmp/writes.json"))
-    out["lost"] = [t for t in w["acked"] if texts.count(t) == 0]
-    out["doubled"] = [t for t in w["acked"] if texts.count(t) > 1]
-    out.update({k: w[k] for k in ("requests", "retries", "failed")})
-    out["acked"] = len(w["acked"])
-print(json.dumps(out))
 "#;
 
 #[test]
@@ -335,32 +120,19 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         ));
     }
     // leftovers of an aborted run
+    let stack = Stack(STACK);
     let _ = docker(&["rm", "-f", CLIENT]);
-    let _ = docker(&["stack", "rm", STACK]);
-    wait_gone();
-    remove_volume();
+    stack.remove();
+    stack.remove_volume();
     let _ = docker(&["secret", "rm", SECRET]);
 
     let password = format!("swarm-{}", test_support::unique_suffix());
-    let mut secret = Command::new("docker")
-        .args(["secret", "create", SECRET, "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    secret
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(password.as_bytes())
-        .unwrap();
-    assert!(secret.wait().unwrap().success(), "docker secret create");
+    create_secret(SECRET, &password);
 
-    let stack = std::fs::read_to_string(workspace_root().join("deploy/swarm/stack.yml")).unwrap();
+    let text = std::fs::read_to_string(workspace_root().join("deploy/swarm/stack.yml")).unwrap();
     let dir = test_support::TempDir::new("swarm-stack");
     let file = dir.path().join("stack.yml");
-    std::fs::write(&file, for_this_machine(&stack)).unwrap();
+    std::fs::write(&file, for_this_machine(&text)).unwrap();
     let env = [
         ("IMAGE_PREFIX", prefix.as_str()),
         ("IMAGE_TAG", "latest"),
@@ -370,8 +142,8 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         ("SWAPI_BASE_URL", "http://swapi:8000/api"),
     ];
     say("docker stack deploy (dnsrr, no published ports: the override for this machine)");
-    deploy(&file, &env);
-    let took = converge(Duration::from_secs(240));
+    stack.deploy(&file, &env, "never");
+    let took = stack.converge(Duration::from_secs(240));
     say(&format!("all replicas running in {took:?}"));
 
     // no password in any service's environment
@@ -389,18 +161,18 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
         );
     }
 
-    start_client(client_image);
-    let ready = client_json(READY);
+    start_client(CLIENT, client_image, STACK_NET, &password);
+    let ready = client_json(CLIENT, READY);
     say(&format!("every backend ready: {ready}"));
     assert!(ready.get("not_ready").is_none(), "{ready}");
-    let ips = client_json(RESOLVE);
+    let ips = client_json(CLIENT, RESOLVE);
     say(&format!("tasks.backend -> {ips}"));
     assert_eq!(ips.as_array().unwrap().len(), 3, "tasks.backend: {ips}");
     // the network map shows the replicas behind the service name
-    let map = client_json(NETWORK_MAP);
+    let map = client_json(CLIENT, NETWORK_MAP);
     say(&format!("the frontend's /connections: {map}"));
     assert_eq!(map["goals API"].as_array().map(Vec::len), Some(3), "{map}");
-    let spread = client_json(SPREAD);
+    let spread = client_json(CLIENT, SPREAD);
     say(&format!("40 requests answered by {spread}"));
     assert!(
         spread.as_object().unwrap().len() > 1,
@@ -408,13 +180,6 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     );
 
     // a rolling update under a steady stream of writes
-    ok(&[
-        "exec",
-        CLIENT,
-        "sh",
-        "-c",
-        &format!("printf %s '{password}' > /tmp/pw"),
-    ]);
     let writer = Command::new("docker")
         .args(["exec", CLIENT, CLIENT_PYTHON, "-c", WRITER])
         .spawn()
@@ -434,11 +199,12 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     std::thread::sleep(Duration::from_secs(3));
     ok(&["exec", CLIENT, "touch", "/tmp/stop"]);
     let _ = writer.wait_with_output();
-    let result = client_json(STORED);
+    let result = client_json(CLIENT, STORED);
     println!(
-        "[swarm] rolling update: requests {}, retries {}, failed {}, acknowledged {}, stored {}",
+        "[swarm] rolling update: requests {}, retries {}, unanswered {}, failed {}, acknowledged {}, stored {}",
         result["requests"],
         result["retries"],
+        result["unanswered"],
         result["failed"].as_array().map_or(0, Vec::len),
         result["acked"],
         result["count"]
@@ -446,6 +212,8 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     assert_eq!(result["failed"], serde_json::json!([]), "{result}");
     assert_eq!(result["lost"], serde_json::json!([]), "{result}");
     assert_eq!(result["doubled"], serde_json::json!([]), "{result}");
+    // a rolling update stops each replica gracefully: no answer is ever lost
+    assert_eq!(result["unanswered"], 0, "{result}");
     assert!(result["acked"].as_u64().unwrap() > 50, "{result}");
 
     // a killed task is replaced
@@ -463,7 +231,7 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     ok(&["kill", &victim]);
     say(&format!("killed backend container {victim}"));
     std::thread::sleep(Duration::from_secs(2));
-    let took = converge(Duration::from_secs(120));
+    let took = stack.converge(Duration::from_secs(120));
     let running = ok(&[
         "ps",
         "-q",
@@ -478,21 +246,13 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     say(&format!("a new task took its place ({took:?})"));
 
     // the data survives docker stack rm and a new deploy
-    let before = client_json(STORED)["count"].as_u64().unwrap();
+    let before = client_json(CLIENT, STORED)["count"].as_u64().unwrap();
     ok(&["rm", "-f", CLIENT]);
-    ok(&["stack", "rm", STACK]);
-    wait_gone();
-    deploy(&file, &env);
-    converge(Duration::from_secs(240));
-    start_client(client_image);
-    ok(&[
-        "exec",
-        CLIENT,
-        "sh",
-        "-c",
-        &format!("printf %s '{password}' > /tmp/pw"),
-    ]);
-    let after = client_json(STORED)["count"].as_u64().unwrap();
+    stack.remove();
+    stack.deploy(&file, &env, "never");
+    stack.converge(Duration::from_secs(240));
+    start_client(CLIENT, client_image, STACK_NET, &password);
+    let after = client_json(CLIENT, STORED)["count"].as_u64().unwrap();
     say(&format!(
         "goals stored before stack rm: {before}, after a new deploy: {after}"
     ));
