@@ -66,7 +66,7 @@ network() {
   die "cannot create the network $NAME: every subnet tried overlaps one of this machine's"
 }
 
-address() { # I: host I's address on the network (.11, .12, …)
+address() { # I: host I's address on the network (.11, .12, …; 0: the registry's, .10)
   local subnet
   subnet=$(docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' "$NAME")
   echo "${subnet%.*}.$((10 + $1))"
@@ -84,6 +84,11 @@ engine_ready() { # CONTAINER SECONDS
   done
 }
 
+# Each host finds the registry by a hosts-file entry, not by Docker's embedded DNS (127.0.0.11
+# in the host's container): when this machine's own engine joins and leaves a swarm (exercises
+# 13 and 15 do), the containers that were running stop getting answers from it ("lookup
+# goals-hosts-registry on 127.0.0.11:53: no such host"; seen in CI, then reproduced with a bare
+# `docker swarm init` + `docker swarm leave --force`).
 start_node() { # I
   local c=$NAME-$1
   if [ "$(docker inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" = true ]; then
@@ -94,7 +99,7 @@ start_node() { # I
   node_security
   mkdir -p "$STATE/$c"
   docker run -d --name "$c" --hostname "$c" --label "$LABEL" "${SECURITY[@]}" \
-    --network "$NAME" --ip "$(address "$1")" \
+    --network "$NAME" --ip "$(address "$1")" --add-host "$NAME-registry:$(address 0)" \
     -v "$c-data:/var/lib/docker" -v "$STATE/$c:/run/outer" -e DOCKERD_SOCKET_DIR=/run/outer \
     -v "$ROOT:/course:ro" \
     "$NODE_IMAGE" --insecure-registry "$REGISTRY" >/dev/null
@@ -107,7 +112,7 @@ start_registry() {
   local c=$NAME-registry
   if [ "$(docker inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" != true ]; then
     docker rm -f "$c" >/dev/null 2>&1 || true
-    docker run -d --name "$c" --label "$LABEL" --network "$NAME" -p 127.0.0.1::5000 \
+    docker run -d --name "$c" --label "$LABEL" --network "$NAME" --ip "$(address 0)" -p 127.0.0.1::5000 \
       "$REGISTRY_IMAGE" >/dev/null
   fi
   local port deadline=$((SECONDS + 30))
