@@ -31,10 +31,7 @@ trap cleanup EXIT
 cleanup
 
 docker image inspect goals-ci-dind >/dev/null 2>&1 || docker build -q -t goals-ci-dind docker/ci/dind >/dev/null
-bnd=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
-security=(--cap-add ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined
-  --security-opt systempaths=unconfined --device-cgroup-rule 'a *:* rwm')
-[ $(( 0x$bnd >> 24 & 1 )) = 0 ] && security+=(--cap-drop SYS_RESOURCE)
+mapfile -t security < <(bash scripts/hosts.sh engine-flags)
 mkdir -p "$STATE" "$LOGS"
 docker run -d --name "$NAME" "${security[@]}" -v "$NAME-data:/var/lib/docker" \
   -v "$STATE:/run/outer" -e DOCKERD_SOCKET_DIR=/run/outer goals-ci-dind >/dev/null

@@ -14,6 +14,8 @@
 #                                    container on it end at once, as when a machine loses power)
 #   scripts/hosts.sh start I         starts host I again (its engine's state is in its volume:
 #                                    a swarm node rejoins by itself)
+#   scripts/hosts.sh engine-flags    the `docker run` flags an engine container needs here, one a
+#                                    line (bench/cold-build.sh starts its engine with them)
 #   scripts/hosts.sh down            removes the hosts, their volumes, the registry, the network
 #   scripts/hosts.sh status          what runs
 # Environment: HOSTS_NAME (default goals-hosts: containers NAME-1.., NAME-registry, volumes
@@ -199,7 +201,8 @@ case ${1:-} in
     docker start "$start_node_again" >/dev/null
     engine_ready "$start_node_again" 60
     say "$start_node_again started again" ;;
+  engine-flags) node_security; printf '%s\n' "${SECURITY[@]}" ;;
   down) down ;;
   status) docker ps -a --filter "label=$LABEL" --format '{{.Names}}\t{{.Status}}' ;;
-  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

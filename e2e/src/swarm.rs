@@ -168,6 +168,27 @@ impl Stack<'_> {
     }
 }
 
+/// Removes what a Swarm suite makes on its engine, if there: the client container, the stack
+/// (waiting until it is gone), its data volume and the secret. Before a run (leftovers of an
+/// aborted one) and in its clean-up.
+pub fn remove_leftovers(stack: &Stack, client: &str, secret: &str) {
+    let _ = docker(&["rm", "-f", client]);
+    stack.remove();
+    stack.remove_volume();
+    let _ = docker(&["secret", "rm", secret]);
+}
+
+/// `deploy/swarm/stack.yml` made [`for_this_machine`], written to a new temporary folder
+/// named after `prefix`: the folder (removed when dropped) and the file's path.
+pub fn stack_file_for_this_machine(prefix: &str) -> (test_support::TempDir, std::path::PathBuf) {
+    let text = std::fs::read_to_string(crate::workspace_root().join("deploy/swarm/stack.yml"))
+        .expect("deploy/swarm/stack.yml");
+    let dir = test_support::TempDir::new(prefix);
+    let file = dir.path().join("stack.yml");
+    std::fs::write(&file, for_this_machine(&text)).expect("write the stack file");
+    (dir, file)
+}
+
 /// `docker secret create name -` with `value` on its standard input (never in an argument or
 /// the environment). Panics when it fails.
 pub fn create_secret(name: &str, value: &str) {

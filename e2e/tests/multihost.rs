@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 use e2e::docker::{docker, docker_ok as ok, stdout_of};
 use e2e::report::ensure;
 use e2e::swarm::{
-    client_json, create_secret, for_this_machine, start_client, Stack, CLIENT_PYTHON, READY,
-    STORED, WRITER,
+    client_json, create_secret, remove_leftovers, stack_file_for_this_machine, start_client, Stack,
+    CLIENT_PYTHON, READY, STORED, WRITER,
 };
 use e2e::wait::until;
 use e2e::workspace_root;
@@ -45,14 +45,19 @@ fn say(what: &str) {
     eprintln!("[multihost] {what}");
 }
 
-/// `scripts/hosts.sh args…` against this machine's engine; its stdout. Panics with what it
-/// printed when it fails.
-fn hosts(args: &[&str]) -> String {
-    let out = Command::new("bash")
-        .arg(workspace_root().join("scripts/hosts.sh"))
+/// `scripts/hosts.sh args…`, run against this machine's engine (never `DOCKER_HOST`'s).
+fn hosts_command(args: &[&str]) -> Command {
+    let mut cmd = Command::new("bash");
+    cmd.arg(workspace_root().join("scripts/hosts.sh"))
         .args(args)
         .env_remove("DOCKER_HOST")
-        .env("HOSTS_NAME", HOSTS)
+        .env("HOSTS_NAME", HOSTS);
+    cmd
+}
+
+/// [`hosts_command`]: its stdout. Panics with what it printed when it fails.
+fn hosts(args: &[&str]) -> String {
+    let out = hosts_command(args)
         .stderr(std::process::Stdio::inherit())
         .output()
         .expect("bash scripts/hosts.sh");
@@ -74,21 +79,13 @@ impl Drop for Cleanup {
     fn drop(&mut self) {
         say("cleaning up");
         if self.keep_hosts {
-            let _ = docker(&["rm", "-f", CLIENT]);
-            Stack(STACK).remove();
-            Stack(STACK).remove_volume();
-            let _ = docker(&["secret", "rm", SECRET]);
+            remove_leftovers(&Stack(STACK), CLIENT, SECRET);
             for i in 1..=NODES {
                 let _ = docker(&["node", "update", "--availability", "active", &node(i)]);
             }
             say("the hosts stay (HOSTS_KEEP=1): scripts/hosts.sh down removes them");
         } else {
-            let _ = Command::new("bash")
-                .arg(workspace_root().join("scripts/hosts.sh"))
-                .arg("down")
-                .env_remove("DOCKER_HOST")
-                .env("HOSTS_NAME", HOSTS)
-                .status();
+            let _ = hosts_command(&["down"]).status();
         }
     }
 }
@@ -157,8 +154,20 @@ fn all_running_off(node: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn node_status(name: &str) -> String {
-    ok(&["node", "inspect", name, "-f", "{{.Status.State}}"])
+/// Waits (polling every 250 ms, at most `limit`) until the manager reports node `name` in
+/// `state` (`down`, `ready`); returns how long it took. Panics naming the last state seen.
+fn wait_node_state(name: &str, state: &str, limit: Duration) -> Duration {
+    let (_, took) = until(
+        &format!("{name} is {state}"),
+        limit,
+        Duration::from_millis(250),
+        || {
+            let now = ok(&["node", "inspect", name, "-f", "{{.Status.State}}"]);
+            ensure(now == state, || now)
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    took
 }
 
 /// Answers of 30 `GET /goals` from the client, by replica host name.
@@ -213,18 +222,12 @@ fn multihost_stack_survives_a_lost_host() {
 
     // leftovers of an aborted run that kept its hosts
     let stack = Stack(STACK);
-    let _ = docker(&["rm", "-f", CLIENT]);
-    stack.remove();
-    stack.remove_volume();
-    let _ = docker(&["secret", "rm", SECRET]);
+    remove_leftovers(&stack, CLIENT, SECRET);
     let password = format!("multihost-{}", test_support::unique_suffix());
     create_secret(SECRET, &password);
 
     // --- the stack across the hosts, every image pulled from the registry
-    let text = std::fs::read_to_string(workspace_root().join("deploy/swarm/stack.yml")).unwrap();
-    let dir = test_support::TempDir::new("multihost-stack");
-    let file = dir.path().join("stack.yml");
-    std::fs::write(&file, for_this_machine(&text)).unwrap();
+    let (_dir, file) = stack_file_for_this_machine("multihost-stack");
     let image_prefix = format!("{registry}/{prefix}");
     let mongo_image = format!("{registry}/goals-ci-secantusdb:latest");
     let env = [
@@ -327,16 +330,7 @@ fn multihost_stack_survives_a_lost_host() {
     hosts(&["kill", &victim.to_string()]);
     let killed = Instant::now();
     say(&format!("{lost} killed"));
-    let (_, down_after) = until(
-        &format!("{lost} is marked down"),
-        Duration::from_secs(90),
-        Duration::from_millis(250),
-        || {
-            let state = node_status(&lost);
-            ensure(state == "down", || state)
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let down_after = wait_node_state(&lost, "down", Duration::from_secs(90));
     let down_at = Instant::now();
     say(&format!(
         "{lost} marked down {:.1} s after the kill",
@@ -398,16 +392,7 @@ fn multihost_stack_survives_a_lost_host() {
 
     // --- the node comes back; a forced update spreads the backend over it again
     hosts(&["start", &victim.to_string()]);
-    until(
-        &format!("{lost} is ready again"),
-        Duration::from_secs(60),
-        Duration::from_millis(500),
-        || {
-            let state = node_status(&lost);
-            ensure(state == "ready", || state)
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    wait_node_state(&lost, "ready", Duration::from_secs(60));
     ok(&[
         "service",
         "update",

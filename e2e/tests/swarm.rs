@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use e2e::docker::{docker, docker_ok as ok};
 use e2e::swarm::{
-    client_json, create_secret, for_this_machine, start_client, Stack, CLIENT_PYTHON, READY,
-    STORED, WRITER,
+    client_json, create_secret, for_this_machine, remove_leftovers, stack_file_for_this_machine,
+    start_client, Stack, CLIENT_PYTHON, READY, STORED, WRITER,
 };
 use e2e::workspace_root;
 
@@ -41,10 +41,7 @@ struct Cleanup {
 impl Drop for Cleanup {
     fn drop(&mut self) {
         say("cleaning up");
-        let _ = docker(&["rm", "-f", CLIENT]);
-        Stack(STACK).remove();
-        Stack(STACK).remove_volume();
-        let _ = docker(&["secret", "rm", SECRET]);
+        remove_leftovers(&Stack(STACK), CLIENT, SECRET);
         if self.left_swarm {
             let _ = docker(&["swarm", "leave", "--force"]);
             if !self.gwbridge_before {
@@ -121,18 +118,12 @@ fn swarm_stack_deploys_scales_updates_and_keeps_data() {
     }
     // leftovers of an aborted run
     let stack = Stack(STACK);
-    let _ = docker(&["rm", "-f", CLIENT]);
-    stack.remove();
-    stack.remove_volume();
-    let _ = docker(&["secret", "rm", SECRET]);
+    remove_leftovers(&stack, CLIENT, SECRET);
 
     let password = format!("swarm-{}", test_support::unique_suffix());
     create_secret(SECRET, &password);
 
-    let text = std::fs::read_to_string(workspace_root().join("deploy/swarm/stack.yml")).unwrap();
-    let dir = test_support::TempDir::new("swarm-stack");
-    let file = dir.path().join("stack.yml");
-    std::fs::write(&file, for_this_machine(&text)).unwrap();
+    let (_dir, file) = stack_file_for_this_machine("swarm-stack");
     let env = [
         ("IMAGE_PREFIX", prefix.as_str()),
         ("IMAGE_TAG", "latest"),
