@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the images the exercises use, with stable tags (idempotent; BuildKit's cache makes a
 # second run take seconds):
-#   course-toolbox    exercises/toolbox/Dockerfile (curl, ping, dig, ip, nc on debian:bookworm-slim)
+#   course-toolbox    exercises/toolbox/Dockerfile (curl, ping, dig, ip, nc, jq on debian:bookworm-slim)
 #   goals-backend     docker/Dockerfile --target backend      (the goals API, port 80)
 #   goals-favorites   docker/Dockerfile --target favorites    (Star Wars favorites, port 3000)
 #   goals-swapi       docker/Dockerfile --target swapi        (offline SWAPI stand-in, port 8000)

@@ -31,6 +31,23 @@ mount --make-rshared /
 # that never comes)
 rm -rf /var/run/docker.pid /var/run/docker /run/containerd
 set -- --host=unix:///var/run/docker.sock "$@"
+# Docker Desktop's identity and its DNS name for the host (scripts/desktop-engine.sh): `docker
+# info` shows the operating system from /etc/os-release ("Docker Desktop") and the name from the
+# hostname (docker-desktop, given by `docker run --hostname`); every container resolves
+# host.docker.internal and gateway.docker.internal to DIND_DESKTOP_HOST_IP (this machine, seen from
+# the engine's network) without --add-host, through a dnsmasq on this container's own address
+# that the engine gives its containers as their DNS server (other names: the container's own
+# resolver).
+if [ -n "${DIND_DESKTOP_HOST_IP:-}" ]; then
+  rm -f /etc/os-release
+  printf 'PRETTY_NAME="Docker Desktop"\nNAME="Docker Desktop"\nID=docker-desktop\n' >/etc/os-release
+  own=$(ip -4 -o addr show eth0 | awk '{sub(/\/.*/, "", $4); print $4; exit}')
+  upstream=$(awk '$1 == "nameserver" {print $2; exit}' /etc/resolv.conf)
+  dnsmasq --listen-address="$own" --bind-interfaces --no-hosts --no-resolv --server="$upstream" \
+    --address="/host.docker.internal/$DIND_DESKTOP_HOST_IP" \
+    --address="/gateway.docker.internal/$DIND_DESKTOP_HOST_IP" --pid-file=/run/dnsmasq.pid
+  set -- --dns "$own" "$@"
+fi
 if [ -n "${DOCKERD_SOCKET_DIR:-}" ]; then
   mkdir -p "$DOCKERD_SOCKET_DIR"
   rm -f "$DOCKERD_SOCKET_DIR/docker.sock"
