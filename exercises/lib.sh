@@ -262,6 +262,14 @@ curl_host() {
   local url="$1"; shift
   run_host curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"
 }
+quiet_curl_host() {   # curl_host, the body not printed (still in $OUT)
+  local url="$1"
+  shift
+  host_probe
+  printf '%s\n' "${C_CMD}\$ $(_show curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url")${C_OFF}  ${C_DIM}# on the Docker host's network: docker exec $EX_HOST ...${C_OFF}"
+  _capture docker exec "$EX_HOST" curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"
+  _report_rc
+}
 curl_in() {
   local c="$1" url="$2"; shift 2
   run docker exec "$c" curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"

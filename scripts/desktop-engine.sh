@@ -138,9 +138,14 @@ unforward_container() { # ID
   rm -rf "${STATE:?}/ports/$1"
 }
 
+unforward_all() {
+  local d
+  for d in "$STATE"/ports/*; do [ -d "$d" ] && unforward_container "${d##*/}"; done
+}
+
 forward() {
   local id action
-  trap 'for d in "$STATE"/ports/*; do [ -d "$d" ] && unforward_container "${d##*/}"; done; exit 0' TERM INT
+  trap 'unforward_all; exit 0' TERM INT
   for id in $(inner ps -q --no-trunc); do forward_container "$id"; done
   touch "$STATE/forwarder.ready"
   inner events --filter type=container --filter event=start --filter event=die --format '{{.ID}} {{.Action}}' \
@@ -158,7 +163,7 @@ prove() {
   ok() { echo "  ok   $*"; }
   bad() { echo "  FAIL $*"; fails=$((fails + 1)); }
   out=$(inner info -f '{{.OperatingSystem}}|{{.Name}}')
-  [[ $out == *"Docker Desktop"*"|docker-desktop" ]] && ok "docker info: $out" || bad "docker info says $out, not Docker Desktop / docker-desktop"
+  if [[ $out == *"Docker Desktop"*"|docker-desktop" ]]; then ok "docker info: $out"; else bad "docker info says $out, not Docker Desktop / docker-desktop"; fi
   inner image inspect course-toolbox >/dev/null 2>&1 || die "load course-toolbox first (scripts/desktop-engine.sh load course-toolbox)"
   box=$NAME-proof
   inner rm -f "$box" >/dev/null 2>&1 || true
@@ -175,12 +180,14 @@ prove() {
   until out=$(curl -s --max-time 3 "http://127.0.0.1:$port/") && [ "$out" = desktop-proof ]; do
     [ $SECONDS -lt "$deadline" ] || break; sleep 0.3
   done
-  [ "$out" = desktop-proof ] && ok "its published port 127.0.0.1:$port answers on this machine's localhost (the forwarder)" \
-    || bad "127.0.0.1:$port does not answer here (forwarder log: $STATE/forwarder.log)"
+  if [ "$out" = desktop-proof ]; then ok "its published port 127.0.0.1:$port answers on this machine's localhost (the forwarder)"
+  else bad "127.0.0.1:$port does not answer here (forwarder log: $STATE/forwarder.log)"; fi
   out=$(inner run --rm course-toolbox getent hosts host.docker.internal 2>&1 || true)
-  [ "${out%% *}" = "$(gateway)" ] && ok "host.docker.internal resolves without --add-host: $out" || bad "host.docker.internal: '$out', expected $(gateway)"
+  if [ "${out%% *}" = "$(gateway)" ]; then ok "host.docker.internal resolves without --add-host: $out"
+  else bad "host.docker.internal: '$out', expected $(gateway)"; fi
   out=$(inner run --rm -v "$ROOT:/c:ro" course-toolbox head -1 /c/README.md 2>&1 || true)
-  [ "$out" = "$(head -1 "$ROOT/README.md")" ] && ok "the checkout is shared at its own path" || bad "the checkout is not shared: $out"
+  if [ "$out" = "$(head -1 "$ROOT/README.md")" ]; then ok "the checkout is shared at its own path"
+  else bad "the checkout is not shared: $out"; fi
   inner rm -f "$box" >/dev/null
   [ "$fails" = 0 ] || die "$fails claim(s) of the simulation do not hold"
   say "the simulation holds"

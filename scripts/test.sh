@@ -19,11 +19,15 @@
 #              local registry as one tag per image; the stack on arm64 under emulation; the
 #              pull path (cargo test -p e2e --test platforms)
 #   dev        hot reload in the development stack (cargo test -p e2e --test dev_stack)
-#   exercises  the course exercises, each checking itself (exercises/run.sh)
+#   exercises  the course exercises, each checking itself (exercises/run.sh); the checks written
+#              in POSIX sh run under busybox sh here
+#   desktop    the exercises that differ on Docker Desktop, against an engine that behaves like
+#              Desktop's, from a container with only the docker CLI and dash
+#              (scripts/test-desktop.sh)
 # The Docker suites' tests are named compose_stack_*, swarm_stack_*, multihost_*, platforms_*
 # and dev_stack_*: the test phase leaves them to their phases.
 # Needs: cargo (the machine's toolchain), python3 (for the test server), and for the last
-# four phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
+# Docker phases a Docker engine with Compose v2 (they fail, saying so, where there is none).
 # Usage: scripts/test.sh [PHASE...]   (default: all phases, in order)
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -127,21 +131,27 @@ p_dev() {
   cargo test -p e2e --test dev_stack -- --nocapture --test-threads=1 dev_stack_
 }
 
+p_desktop() {
+  bash scripts/test-desktop.sh
+}
+
 p_exercises() {
   # no registry here: the exercises use the locally built MongoDB-compatible image
   local rc=0
+  # the checks for any machine (#!/bin/sh) under busybox sh: dash runs them in the desktop phase
+  bash scripts/ensure-debian.sh busybox || return 1
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus} \
-    bash exercises/run.sh || rc=$?
+    EX_SH="busybox sh" bash exercises/run.sh || rc=$?
   # the hosts the multihost phase kept for exercise 18
   bash scripts/hosts.sh down
   return "$rc"
 }
 
-ALL=(prepare lint build test images compose swarm multihost arm64 dev exercises)
+ALL=(prepare lint build test images compose swarm multihost arm64 dev exercises desktop)
 PHASES=("${@:-${ALL[@]}}")
 for p in "${PHASES[@]}"; do
   case $p in
-    prepare|lint|build|test|images|compose|swarm|multihost|arm64|dev|exercises) phase "$p" "p_$p" ;;
+    prepare|lint|build|test|images|compose|swarm|multihost|arm64|dev|exercises|desktop) phase "$p" "p_$p" ;;
     *) echo "unknown phase '$p' (phases: ${ALL[*]})"; exit 2 ;;
   esac
 done

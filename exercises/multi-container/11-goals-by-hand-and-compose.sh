@@ -1,4 +1,5 @@
-#!/usr/bin/env bash
+#!/bin/sh
+# shellcheck disable=SC3043  # local: dash, busybox sh and bash have it
 # Check of exercises/multi-container/11-goals-by-hand-and-compose.md: the goals app (MongoDB,
 # backend, frontend) started by hand as the course's multi-container module does it, then the
 # same with Docker Compose; the two compared; persistence across down/up, loss with down -v;
@@ -27,9 +28,9 @@ MONGO=$(ex_name mongodb)
 BACKEND=$(ex_name goals-backend)
 BACKEND_NEW=$(ex_name goals-backend-newpw)
 FRONTEND=$(ex_name goals-frontend)
-BPORT=$(free_port)
-BPORT_NEW=$(free_port)
-FPORT=$(free_port)
+# host ports picked by Docker before (the backend's must stay the same when compose takes over)
+BPORT=$(free_host_port)
+FPORT=$(free_host_port)
 PASSWORD=secret            # the course's demo password (env/mongo.env, env/backend.env)
 NEW_PASSWORD=changed-later
 MONGO_WAIT=${EX11_MONGO_WAIT:-90}
@@ -43,12 +44,23 @@ chmod 644 "$SECRET_ENV"   # the backend runs as user 65532: it must be able to r
 # compose: the project's file, the CI database image when MONGO_IMAGE is the stand-in, and this
 # exercise's override (image tags, labels); host ports from the environment.
 PROJECT=ex-11-goals
-FILES=(-f docker-compose.yml)
-mongo_is_standin && FILES+=(-f docker/ci/compose.ci.yml)
-FILES+=(-f exercises/multi-container/compose.exercise.yml)
-ABS_FILES=()
-for ((i = 1; i < ${#FILES[@]}; i += 2)); do ABS_FILES+=(-f "$EX_ROOT/${FILES[i]}"); done
-compose() { run docker compose -p "$PROJECT" "${FILES[@]}" "$@"; }
+CI_FILE=
+mongo_is_standin && CI_FILE=docker/ci/compose.ci.yml
+# compose ARGS...: docker compose with the project's files (relative: the check runs in EX_ROOT)
+compose_q() {
+  if [ -n "$CI_FILE" ]; then
+    docker compose -p "$PROJECT" -f docker-compose.yml -f "$CI_FILE" -f exercises/multi-container/compose.exercise.yml "$@"
+  else
+    docker compose -p "$PROJECT" -f docker-compose.yml -f exercises/multi-container/compose.exercise.yml "$@"
+  fi
+}
+compose() {
+  if [ -n "$CI_FILE" ]; then
+    run docker compose -p "$PROJECT" -f docker-compose.yml -f "$CI_FILE" -f exercises/multi-container/compose.exercise.yml "$@"
+  else
+    run docker compose -p "$PROJECT" -f docker-compose.yml -f exercises/multi-container/compose.exercise.yml "$@"
+  fi
+}
 export MONGO_IMAGE
 
 # backend_ready CONTAINER SECONDS: polls the backend's /readyz through its published port.
@@ -63,7 +75,7 @@ volume_of() { inspect "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{.Name}}{{
 
 # start_mongo VOLUME PASSWORD: the by-hand database (name mongodb on the network).
 start_mongo() {
-  run docker run -d --name "$MONGO" --network "$NET" --network-alias mongodb "${EX_LABEL_ARGS[@]}" \
+  run docker run -d --name "$MONGO" --network "$NET" --network-alias mongodb --label "$EX_LABEL" \
     -v "$1:/data/db" -e MONGO_INITDB_ROOT_USERNAME=root -e "MONGO_INITDB_ROOT_PASSWORD=$2" "$MONGO_IMAGE"
   track container "$MONGO"
   check_rc 0 "mongodb starts (volume $1, root password \"$2\")"
@@ -71,34 +83,37 @@ start_mongo() {
 
 # ==========================================================================================
 step "by hand 1/4: a network and the database with a named data volume and a root user"
-run docker network create "${EX_LABEL_ARGS[@]}" "$NET"
+run docker network create --label "$EX_LABEL" "$NET"
 track network "$NET"
 check_rc 0 "docker network create"
-run docker volume create "${EX_LABEL_ARGS[@]}" "$DATA"
+run docker volume create --label "$EX_LABEL" "$DATA"
 track volume "$DATA"
 start_mongo "$DATA" "$PASSWORD"
 say "no -p: only containers on $NET reach the database, by the name mongodb"
 say "a throwaway client on the same network: mongosh in a --rm container (image $MONGOSH)"
 # a --rm mongosh container on the network, logging in as root/$PASSWORD (more arguments follow)
-MONGOSH_RUN=(docker run --rm --name "$(ex_name mongosh)" --network "$NET" "${EX_LABEL_ARGS[@]}" "$MONGOSH" mongosh --host mongodb -u root -p "$PASSWORD")
+mongosh_run() {
+  run docker run --rm --name "$(ex_name mongosh)" --network "$NET" --label "$EX_LABEL" "$MONGOSH" mongosh --host mongodb -u root -p "$PASSWORD" "$@"
+}
 # until the database accepts the login (on an empty volume it creates the root user first)
 deadline=$(( $(date +%s) + MONGO_WAIT ))
-until timeout 30 "${MONGOSH_RUN[@]}" --authenticationDatabase admin course-goals --eval 1 >/dev/null 2>&1; do
+until _timeout 30 docker run --rm --network "$NET" --label "$EX_LABEL" "$MONGOSH" mongosh --host mongodb -u root -p "$PASSWORD" \
+    --authenticationDatabase admin course-goals --eval 1 >/dev/null 2>&1; do
   [ "$(date +%s)" -ge "$deadline" ] && break
   sleep 1
 done
-run "${MONGOSH_RUN[@]}" --authenticationDatabase admin course-goals --eval 'db.getName()'
+mongosh_run --authenticationDatabase admin course-goals --eval 'db.getName()'
 check_rc 0 "mongosh logs in as root, against the admin database (--authenticationDatabase admin)"
 check_out_match '^course-goals$' "db.getName(): the database named on the command line"
-run "${MONGOSH_RUN[@]}" course-goals --eval 'db.getName()'
+mongosh_run course-goals --eval 'db.getName()'
 expect "the root user lives in admin: without --authenticationDatabase mongosh looks for it in course-goals"
 check_rc nonzero "without --authenticationDatabase admin the login fails"
 check_out_match '[Aa]uthentication failed' "with MongoDB's error: Authentication failed"
 
 step "by hand 2/4: the backend: env, a logs volume, a read-only bind mount, a published port"
 run cat "$SECRET_ENV"
-run docker run -d --name "$BACKEND" --network "$NET" --network-alias goals-backend "${EX_LABEL_ARGS[@]}" \
-  -p "$BPORT:80" \
+run docker run -d --name "$BACKEND" --network "$NET" --network-alias goals-backend --label "$EX_LABEL" \
+  -p "127.0.0.1:$BPORT:80" \
   -e MONGODB_HOST=mongodb -e MONGODB_USERNAME=root -e MONGODB_AUTH_SOURCE=admin \
   -v "$LOGS:/app/logs" \
   -v "$SECRET_ENV:/app/.env:ro" \
@@ -106,26 +121,26 @@ run docker run -d --name "$BACKEND" --network "$NET" --network-alias goals-backe
 track container "$BACKEND"
 track volume "$LOGS"
 check_rc 0 "the backend starts (it waits for the database by itself)"
-wait_http "http://localhost:$BPORT/readyz" 200 "$MONGO_WAIT"
+wait_http_host "http://localhost:$BPORT/readyz" 200 "$MONGO_WAIT"
 check_rc 0 "backend /readyz answers 200: it logged in to mongodb with root/$PASSWORD, authSource=admin"
 [ "$RC" = 0 ] || { run docker logs --tail 15 "$MONGO"; run docker logs --tail 15 "$BACKEND"; fatal "the backend never got ready"; }
-run "${CURL[@]}" -H 'Content-Type: application/json' -d '{"text":"Learn Docker by hand"}' "http://localhost:$BPORT/goals"
+curl_host "http://localhost:$BPORT/goals" -H 'Content-Type: application/json' -d '{"text":"Learn Docker by hand"}'
 check_http 201 "POST /goals saves a goal"
-run "${CURL[@]}" "http://localhost:$BPORT/goals"
+curl_host "http://localhost:$BPORT/goals"
 check_out_contains '"text":"Learn Docker by hand"' "GET /goals lists it"
-run docker run --rm --name "$(ex_name logs-reader)" "${EX_LABEL_ARGS[@]}" -v "$LOGS:/logs:ro" debian:bookworm-slim tail -n 2 /logs/access.log
+run docker run --rm --name "$(ex_name logs-reader)" --label "$EX_LABEL" -v "$LOGS:/logs:ro" debian:bookworm-slim tail -n 2 /logs/access.log
 check_out_match '"POST /goals HTTP/1.1" 201' "the access log is in the logs volume (Apache combined format)"
 run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$BACKEND"
 check_out_lacks "MONGODB_PASSWORD" "the password is not in docker inspect: it came from the bind-mounted /app/.env"
 
 step "by hand 3/4: the frontend (server-side rendering reaches the backend by name)"
-run docker run -d --name "$FRONTEND" --network "$NET" "${EX_LABEL_ARGS[@]}" -p "$FPORT:3000" \
+run docker run -d --name "$FRONTEND" --network "$NET" --label "$EX_LABEL" -p "127.0.0.1:$FPORT:3000" \
   -e BACKEND_INTERNAL_URL=http://goals-backend -e "BACKEND_PUBLIC_URL=http://localhost:$BPORT" \
   "$FRONTEND_IMAGE"
 track container "$FRONTEND"
 check_rc 0 "the frontend starts"
-wait_http "http://localhost:$FPORT/readyz" 200 ""
-run_quiet "${CURL[@]}" "http://localhost:$FPORT/"
+wait_http_host "http://localhost:$FPORT/readyz" 200
+quiet_curl_host "http://localhost:$FPORT/"
 check_http 200 "GET / on the frontend"
 check_out_contains "Learn Docker by hand" "the page's HTML (rendered on the server) lists the goal"
 # What compose must match, recorded now (the by-hand stack goes before compose starts).
@@ -140,15 +155,16 @@ step "by hand 4/4: the root user is created only on an EMPTY data volume"
 say "start mongodb again on the SAME volume, with another MONGO_INITDB_ROOT_PASSWORD"
 run docker rm -f "$MONGO"
 start_mongo "$DATA" "$NEW_PASSWORD"
-wait_http "http://localhost:$BPORT/readyz" 200 "$MONGO_WAIT"
+wait_http_host "http://localhost:$BPORT/readyz" 200 "$MONGO_WAIT"
 check_rc 0 "the OLD password still works: the backend with \"$PASSWORD\" is ready again"
-run "${CURL[@]}" "http://localhost:$BPORT/goals"
+curl_host "http://localhost:$BPORT/goals"
 check_out_contains '"text":"Learn Docker by hand"' "and the goal is still there (the data is in the volume)"
-run docker run -d --name "$BACKEND_NEW" --network "$NET" "${EX_LABEL_ARGS[@]}" -p "$BPORT_NEW:80" \
+run docker run -d --name "$BACKEND_NEW" --network "$NET" --label "$EX_LABEL" -p 127.0.0.1::80 \
   -e MONGODB_HOST=mongodb -e MONGODB_USERNAME=root -e "MONGODB_PASSWORD=$NEW_PASSWORD" "$BACKEND_IMAGE"
 track container "$BACKEND_NEW"
-wait_http "http://localhost:$BPORT_NEW/healthz" 200 ""
-run "${CURL[@]}" "http://localhost:$BPORT_NEW/readyz"
+BPORT_NEW=$(published "$BACKEND_NEW" 80)
+wait_http_host "http://localhost:$BPORT_NEW/healthz" 200
+curl_host "http://localhost:$BPORT_NEW/readyz"
 check_http 503 "the NEW password is refused: a backend with \"$NEW_PASSWORD\" is not ready"
 # its log: the first attempt may still be running; look for at most 15 s
 for _ in $(seq 30); do docker logs "$BACKEND_NEW" 2>&1 | grep -q "authentication failed" && break; sleep 0.5; done
@@ -157,14 +173,14 @@ check_out_contains "authentication failed" "its log says why"
 say "mongodb saw a non-empty /data/db and skipped its init: the env var changed nothing"
 say "with an EMPTY volume the new password is used:"
 run docker rm -f "$MONGO"
-run docker volume create "${EX_LABEL_ARGS[@]}" "$DATA2"
+run docker volume create --label "$EX_LABEL" "$DATA2"
 track volume "$DATA2"
 start_mongo "$DATA2" "$NEW_PASSWORD"
-wait_http "http://localhost:$BPORT_NEW/readyz" 200 "$MONGO_WAIT"
+wait_http_host "http://localhost:$BPORT_NEW/readyz" 200 "$MONGO_WAIT"
 check_rc 0 "on a fresh volume the backend with \"$NEW_PASSWORD\" gets ready"
-run "${CURL[@]}" "http://localhost:$BPORT_NEW/goals"
+curl_host "http://localhost:$BPORT_NEW/goals"
 check_out_contains '"goals":[]' "an empty database: the old goal lives in the other volume"
-run "${CURL[@]}" "http://localhost:$BPORT/readyz"
+curl_host "http://localhost:$BPORT/readyz"
 check_http 503 "and now the old password is the refused one"
 
 step "by hand: clean up (the volumes stay until removed)"
@@ -179,16 +195,24 @@ check_rc 0 "docker volume rm: the data is gone for good now"
 
 # ==========================================================================================
 step "compose: the same app from docker-compose.yml (project $PROJECT, free host ports)"
-export BACKEND_PORT=$BPORT FRONTEND_PORT=$FPORT FAVORITES_PORT
-FAVORITES_PORT=$(free_port)
-echo "${C_CMD}\$ export BACKEND_PORT=$BACKEND_PORT FRONTEND_PORT=$FRONTEND_PORT FAVORITES_PORT=$FAVORITES_PORT${C_OFF}"
-track cmd docker compose -p "$PROJECT" "${ABS_FILES[@]}" down -v --remove-orphans --timeout 5
+export BACKEND_PORT="$BPORT" FRONTEND_PORT="$FPORT" FAVORITES_PORT
+FAVORITES_PORT=$(free_host_port)
+printf '%s\n' "${C_CMD}\$ export BACKEND_PORT=$BACKEND_PORT FRONTEND_PORT=$FRONTEND_PORT FAVORITES_PORT=$FAVORITES_PORT${C_OFF}"
+if [ -n "$CI_FILE" ]; then
+  track cmd docker compose -p "$PROJECT" -f "$EX_ROOT/docker-compose.yml" -f "$EX_ROOT/$CI_FILE" -f "$EX_ROOT/exercises/multi-container/compose.exercise.yml" down -v --remove-orphans --timeout 5
+else
+  track cmd docker compose -p "$PROJECT" -f "$EX_ROOT/docker-compose.yml" -f "$EX_ROOT/exercises/multi-container/compose.exercise.yml" down -v --remove-orphans --timeout 5
+fi
 compose config --services
 check_rc 0 "the compose files are valid"
 check_out_contains backend "services: mongodb, backend, favorites, frontend"
-say "a cache hit when the sources did not change since exercises/build-images.sh (a real build otherwise)"
-EX_CMD_TIMEOUT=${EX11_BUILD_TIMEOUT:-900} compose build backend
-check_rc 0 "docker compose build backend (the build cache makes it quick)"
+if [ "${EX_BUILD:-1}" = 0 ]; then
+  say "EX_BUILD=0: the images were given (loaded into this engine, not built here): no docker compose build"
+else
+  say "a cache hit when the sources did not change since exercises/build-images.sh (a real build otherwise)"
+  EX_CMD_TIMEOUT=${EX11_BUILD_TIMEOUT:-900} compose build backend
+  check_rc 0 "docker compose build backend (the build cache makes it quick)"
+fi
 EX_CMD_TIMEOUT=300 compose up -d --wait
 check_rc 0 "docker compose up -d --wait: network, volumes, containers, all healthy"
 [ "$RC" = 0 ] || { compose ps -a; compose logs --tail 20; fatal "the stack did not come up"; }
@@ -196,27 +220,27 @@ compose ps --format '{{.Service}} {{.State}} {{.Health}}'
 check_out_match '^backend running healthy' "ps: backend running, healthy"
 check_out_match '^mongodb running healthy' "ps: mongodb running, healthy"
 check_out_match '^frontend running healthy' "ps: frontend running, healthy"
-run "${CURL[@]}" -H 'Content-Type: application/json' -d '{"text":"Learn Docker Compose"}' "http://localhost:$BPORT/goals"
+curl_host "http://localhost:$BPORT/goals" -H 'Content-Type: application/json' -d '{"text":"Learn Docker Compose"}'
 check_http 201 "POST /goals through the published backend port"
-run_quiet "${CURL[@]}" "http://localhost:$FPORT/"
+quiet_curl_host "http://localhost:$FPORT/"
 check_out_contains "Learn Docker Compose" "the frontend page lists it"
 compose logs --no-color --tail 5 backend
 check_out_contains "backend-1" "docker compose logs backend: the service's output, prefixed by its container"
 
 step "compose vs by hand: the same containers, network, volumes, env"
-C_BACKEND=$(docker compose -p "$PROJECT" "${FILES[@]}" ps -q backend)
-C_MONGO=$(docker compose -p "$PROJECT" "${FILES[@]}" ps -q mongodb)
-C_FRONTEND=$(docker compose -p "$PROJECT" "${FILES[@]}" ps -q frontend)
+C_BACKEND=$(compose_q ps -q backend)
+C_MONGO=$(compose_q ps -q mongodb)
+C_FRONTEND=$(compose_q ps -q frontend)
 run docker inspect -f '{{.Name}} {{range $n, $v := .NetworkSettings.Networks}}{{$n}} {{end}}{{range .Mounts}}{{.Type}}:{{.Name}}:{{.Destination}} {{end}}' "$C_MONGO" "$C_BACKEND" "$C_FRONTEND"
 COMPOSE_NETS="$(nets "$C_MONGO")/ $(nets "$C_BACKEND")/ $(nets "$C_FRONTEND")"
-check_eq "${COMPOSE_NETS//${PROJECT}_goals-net/goals-net}" "${HAND_NETS//$NET/goals-net}" \
+check_eq "$(printf '%s' "$COMPOSE_NETS" | sed "s/${PROJECT}_goals-net/goals-net/g")" "$(printf '%s' "$HAND_NETS" | sed "s/$NET/goals-net/g")" \
   "one network for the three, goals-net (compose prefixes the project: ${PROJECT}_goals-net)"
 check_eq "$(mounts "$C_MONGO")" "$HAND_MONGO_MOUNTS" "mongodb: the same mounts (a volume at /data/db)"
 check_eq "$(volume_of "$C_MONGO" /data/db)" "${PROJECT}_data" "compose's data volume is named ${PROJECT}_data"
-check_eq "$(mounts "$C_BACKEND" | sed 's/bind:\/app\/.env //')" "$(sed 's/bind:\/app\/.env //' <<<"$HAND_BACKEND_MOUNTS")" \
+check_eq "$(mounts "$C_BACKEND" | sed 's/bind:\/app\/.env //')" "$(printf '%s' "$HAND_BACKEND_MOUNTS" | sed 's/bind:\/app\/.env //')" \
   "backend: the same logs volume at /app/logs (by hand also the bind-mounted /app/.env)"
 COMPOSE_ENV=$(env_keys "$C_BACKEND")
-HAND_ALL=$(tr ' ' '\n' <<<"$HAND_BACKEND_ENV $HAND_FILE_KEYS" | sed '/^$/d' | sort -u | tr '\n' ' ')
+HAND_ALL=$(printf '%s' "$HAND_BACKEND_ENV $HAND_FILE_KEYS" | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' ')
 say "compose backend env: $COMPOSE_ENV"
 say "by hand: $HAND_BACKEND_ENV+ from /app/.env: $HAND_FILE_KEYS"
 check_eq "$COMPOSE_ENV" "$HAND_ALL" "backend: the same settings (env_file env/backend.env = -e ... + the .env file)"
@@ -232,7 +256,7 @@ run docker volume ls --filter "label=com.docker.compose.project=$PROJECT" --form
 check_out_contains "${PROJECT}_data" "the volumes stay (${PROJECT}_data, ${PROJECT}_logs)"
 EX_CMD_TIMEOUT=300 compose up -d --wait
 check_rc 0 "docker compose up -d --wait again"
-run "${CURL[@]}" "http://localhost:$BPORT/goals"
+curl_host "http://localhost:$BPORT/goals"
 check_out_contains '"text":"Learn Docker Compose"' "the goal survived down/up"
 
 step "compose down -v: the volumes, and the data, are gone"
@@ -242,7 +266,7 @@ run docker volume ls --filter "label=com.docker.compose.project=$PROJECT" --form
 check_eq "$OUT" "" "no volume of the project is left"
 EX_CMD_TIMEOUT=300 compose up -d --wait
 check_rc 0 "up again, on new empty volumes"
-run "${CURL[@]}" "http://localhost:$BPORT/goals"
+curl_host "http://localhost:$BPORT/goals"
 check_out_contains '"goals":[]' "no goals: a new database (and a new root user, from env/mongo.env)"
 compose down -v --timeout 5
 check_rc 0 "docker compose down -v (the end)"
