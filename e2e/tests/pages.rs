@@ -24,11 +24,6 @@ const SHOWN_ONLY: &[(&str, &str, &str)] = &[
         "the check stops what it started through its cleanup tracker",
     ),
     (
-        "02-container-to-host",
-        "docker logs",
-        "the check reads the service's state through its HTTP answers",
-    ),
-    (
         "03-container-to-container",
         "docker network rm",
         "the check removes its networks through its cleanup tracker",

@@ -105,6 +105,8 @@ else
     -d '{"name":"Luke Skywalker","type":"character","url":"https://swapi.dev/api/people/1/"}'
   check_http 503 "POST /favorites: 503, nothing hangs"
   check_out_contains "Database unavailable." "with a clear message"
+  run docker logs "$FAV_NO_HOST"
+  check_out_contains "database not reachable" "docker logs: the service says why"
 fi
 
 step "a server that listens on the host's 127.0.0.1 only"
