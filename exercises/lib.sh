@@ -1,8 +1,8 @@
 # Shared helpers of the exercise checks (sourced, not run). POSIX sh: a check that starts with
 # `#!/bin/sh` needs nothing on the machine but `docker` (with Compose) and a POSIX shell with
-# its usual tools (sed, awk, grep, date, mktemp): dash, busybox sh, macOS's bash 3.2, Git Bash
-# or WSL. Everything else (curl, ip, nc, JSON, addresses) runs in a container of the course's
-# toolbox image. Checks still written for bash get their extras from lib-bash.sh.
+# its usual tools (sed, awk, grep, date, mktemp): dash, busybox sh, macOS's bash 3.2, a WSL 2
+# terminal's shell. Everything else (curl, ip, nc, JSON, addresses) runs in a container of the
+# course's toolbox image. Checks still written for bash get their extras from lib-bash.sh.
 # Every check:
 #   - prints each command it runs, as a student would type it ("$ docker run ..."), then its
 #     output, then what it expected and PASS or FAIL for each assertion;
