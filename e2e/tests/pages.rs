@@ -292,3 +292,133 @@ fn every_page_pins_the_test_servers_secantusdb_version() {
         wrong.join("\n")
     );
 }
+
+/// The relative links of a Markdown text, in order: `(text, target, anchor)` of each
+/// `[text](target#anchor)` whose target is a file of the project (not `http…`, not `#…`).
+fn links(text: &str) -> Vec<(String, String, Option<String>)> {
+    let mut out = vec![];
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find("](") {
+            let open = rest[..i].rfind('[').map_or(0, |j| j + 1);
+            let label = rest[open..i].to_string();
+            let after = &rest[i + 2..];
+            let Some(close) = after.find(')') else { break };
+            let target = &after[..close];
+            rest = &after[close + 1..];
+            if target.starts_with("http") || target.starts_with('#') || target.contains(' ') {
+                continue;
+            }
+            let (file, anchor) = match target.split_once('#') {
+                Some((f, a)) => (f.to_string(), Some(a.to_string())),
+                None => (target.to_string(), None),
+            };
+            out.push((label, file, anchor));
+        }
+    }
+    out
+}
+
+/// A Korean page sends a Korean reader to Korean pages: it links an English page that has a
+/// Korean twin only as its language switch (`[English](…)`) or to a section of the English
+/// page (a link with an anchor: parts only the English page has, such as the root README's
+/// API reference).
+#[test]
+fn korean_pages_link_the_korean_twins() {
+    let root = workspace_root();
+    let mut pages = vec![];
+    markdown_files(&root, ".ko.md", &mut pages);
+    let mut problems = vec![];
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        let dir = page.parent().unwrap();
+        for (label, file, anchor) in links(&text) {
+            if !file.ends_with(".md") || file.ends_with(".ko.md") {
+                continue;
+            }
+            let twin = dir.join(format!("{}.ko.md", file.trim_end_matches(".md")));
+            if twin.is_file() && label != "English" && anchor.is_none() {
+                problems.push(format!(
+                    "{}: [{label}]({file}) goes to the English page; its twin is {}.ko.md",
+                    page.strip_prefix(&root).unwrap().display(),
+                    file.trim_end_matches(".md")
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The exercise numbers of a text's links to exercise pages (`…/NN-name.md`), in order,
+/// each once, with the pages they link.
+fn exercise_links(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = vec![];
+    for (_, file, _) in links(text) {
+        let name = file.rsplit('/').next().unwrap_or("");
+        let number: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if number.len() == 2 && name[2..].starts_with('-') && !out.iter().any(|(n, _)| *n == number)
+        {
+            out.push((number, file));
+        }
+    }
+    out
+}
+
+/// A Korean student's path: README.ko.md sends them to the exercises' 시작하기 block, whose
+/// recommended order names every exercise, each a link to its Korean page, in the order of
+/// the course map's line.
+#[test]
+fn a_korean_student_walks_from_the_readme_through_every_exercise_on_korean_pages() {
+    let root = workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.ko.md")).unwrap();
+    assert!(
+        links(&readme)
+            .iter()
+            .any(|(_, f, a)| f == "exercises/README.ko.md" && a.as_deref() == Some("시작하기")),
+        "README.ko.md does not link exercises/README.ko.md#시작하기"
+    );
+    let index = std::fs::read_to_string(root.join("exercises/README.ko.md")).unwrap();
+    let start = index
+        .split("\n## ")
+        .find(|s| s.starts_with("시작하기"))
+        .expect("exercises/README.ko.md has no 시작하기 section");
+    let order = exercise_links(start);
+    for (n, file) in &order {
+        assert!(
+            file.ends_with(".ko.md"),
+            "시작하기: exercise {n} links {file}, not a Korean page"
+        );
+        assert!(
+            root.join("exercises").join(file).is_file(),
+            "시작하기: {file} does not exist"
+        );
+    }
+    let mut every: Vec<String> = exercise_pages()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy()[..2].to_string())
+        .collect();
+    every.sort();
+    let mut named: Vec<String> = order.iter().map(|(n, _)| n.clone()).collect();
+    named.sort();
+    assert_eq!(
+        named, every,
+        "시작하기's order does not name every exercise once"
+    );
+    // the course map's order line says the same
+    for map in ["exercises/COURSE-MAP.ko.md", "exercises/COURSE-MAP.md"] {
+        let text = std::fs::read_to_string(root.join(map)).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("06 → "))
+            .unwrap_or_else(|| panic!("{map} has no order line"));
+        let mut numbers: Vec<String> = vec![];
+        for w in line.split(" → ") {
+            let n: String = w.chars().take(2).collect();
+            if !numbers.contains(&n) {
+                numbers.push(n);
+            }
+        }
+        let ours: Vec<String> = order.iter().map(|(n, _)| n.clone()).collect();
+        assert_eq!(numbers, ours, "{map}'s order line and 시작하기 disagree");
+    }
+}
