@@ -422,3 +422,88 @@ fn a_korean_student_walks_from_the_readme_through_every_exercise_on_korean_pages
         assert_eq!(numbers, ours, "{map}'s order line and 시작하기 disagree");
     }
 }
+
+/// The variants the glossary (`exercises/GLOSSARY.ko.md`, its table's third column, comma
+/// separated) says the Korean pages do not use.
+fn rejected_variants(glossary: &str) -> Vec<String> {
+    glossary
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| 개념") && !l.starts_with("|---"))
+        .filter_map(|l| l.split('|').nth(3))
+        .flat_map(|cell| {
+            cell.split(", ")
+                .map(|v| v.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// The prose of a Markdown page, line by line: without fenced code blocks, inline code, link
+/// targets, and text quoted in double quotes (the course notes, quoted as they write it).
+fn prose_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = vec![];
+    let mut in_block = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            continue;
+        }
+        let mut kept = String::new();
+        let (mut code, mut quote, mut target) = (false, false, false);
+        let mut prev = ' ';
+        for c in line.chars() {
+            match c {
+                '`' => code = !code,
+                '"' | '“' | '”' if !code => quote = !quote,
+                '(' if prev == ']' && !code => target = true,
+                ')' if target => target = false,
+                _ if !code && !quote && !target => kept.push(c),
+                _ => {}
+            }
+            prev = c;
+        }
+        out.push((i + 1, kept));
+    }
+    out
+}
+
+/// One term per concept: no Korean page uses a variant the glossary rejects.
+#[test]
+fn korean_pages_use_the_glossary_terms() {
+    let root = workspace_root();
+    let glossary = std::fs::read_to_string(root.join("exercises/GLOSSARY.ko.md")).unwrap();
+    let variants = rejected_variants(&glossary);
+    assert!(
+        variants.len() >= 20,
+        "the glossary rejects only {variants:?}"
+    );
+    let mut pages = vec![];
+    markdown_files(&root, ".ko.md", &mut pages);
+    let mut problems = vec![];
+    for page in pages
+        .iter()
+        .filter(|p| !p.ends_with("exercises/GLOSSARY.ko.md"))
+    {
+        let text = std::fs::read_to_string(page).unwrap();
+        for (n, line) in prose_lines(&text) {
+            for v in &variants {
+                if line.contains(v.as_str()) {
+                    problems.push(format!(
+                        "{}:{n}: \"{v}\" (see exercises/GLOSSARY.ko.md)",
+                        page.strip_prefix(&root).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} uses of rejected variants:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
