@@ -979,6 +979,15 @@ fn wrong_password(r: &mut Report, s: &mut Stack) {
         said.as_ref().map(drop).map_err(Clone::clone)
     });
     r.note(line.as_deref().unwrap_or(""));
+    r.check(
+        "and what to do: the volume keeps its first root user (docker compose down -v)",
+        || {
+            let l = line.as_deref().unwrap_or("");
+            ensure(l.contains("docker compose down -v"), || {
+                clip(l, 220).to_owned()
+            })
+        },
+    );
     let ready = s.http.get(&s.backend("/readyz"));
     status_check(r, "GET /readyz: 503", &ready, 503);
     let live = s.http.get(&s.backend("/healthz"));

@@ -248,15 +248,23 @@ pub fn watch(db: Db, target: String) {
     });
 }
 
-/// A one-line reason for a failed ping that a student can act on.
+/// A one-line reason for a failed ping that a student can act on, with what to do for the two
+/// common ones: a refused login (most often a data volume whose root user was created with
+/// another password) and no answer at all (the database is not up, or the host name is not
+/// its name on a network this service shares).
 pub fn explain(err: &MongoError) -> String {
     match &*err.kind {
         ErrorKind::Authentication { .. } => format!(
-            "authentication failed (check MONGODB_USERNAME / MONGODB_PASSWORD and the auth source): {}",
+            "authentication failed (check MONGODB_USERNAME / MONGODB_PASSWORD and the auth source; \
+             MongoDB creates its root user only on an empty data volume, so a volume made with \
+             another password keeps that one: `docker compose down -v` deletes the volume and \
+             its data): {}",
             message(err)
         ),
         ErrorKind::ServerSelection { .. } => format!(
-            "no server answered within {} s (is it up, and is the host name right?): {}",
+            "no server answered within {} s (is the database running, e.g. `docker compose ps`? \
+             is the host name its service or container name on a network this service shares? \
+             in a container, localhost is the container itself): {}",
             DRIVER_TIMEOUT.as_secs(),
             message(err)
         ),

@@ -269,3 +269,33 @@ async fn lists_asked_together_share_reads_and_a_list_after_a_save_has_it() {
     }
     db.database().drop().await.expect("drop");
 }
+
+/// The two failures a student meets most, as the service logs them (`db::watch`): a refused
+/// login says that a data volume keeps the root user it was made with (and how to delete it);
+/// no answer says what to look at. Against the real test server, and a port where nothing
+/// listens.
+#[tokio::test]
+async fn a_refused_login_and_no_answer_say_what_to_do() {
+    let env = shared_mongo().service_env();
+    let host = env[0].1.clone();
+    let port: u16 = env[1].1.parse().expect("MONGODB_PORT");
+    let wrong = test_support::mongo::client_for(&host, port, Some(("root", "not-the-password")));
+    let err = mongo_kit::db::ping(&wrong)
+        .await
+        .expect_err("a wrong password is refused");
+    let why = mongo_kit::db::explain(&err);
+    assert!(
+        why.starts_with("authentication failed (check MONGODB_USERNAME / MONGODB_PASSWORD")
+            && why.contains("docker compose down -v"),
+        "{why}"
+    );
+    let nobody = test_support::mongo::client_for("127.0.0.1", 1, None);
+    let err = mongo_kit::db::ping(&nobody)
+        .await
+        .expect_err("nothing listens on port 1");
+    let why = mongo_kit::db::explain(&err);
+    assert!(
+        why.starts_with("no server answered") && why.contains("docker compose ps"),
+        "{why}"
+    );
+}
