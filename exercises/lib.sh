@@ -517,11 +517,22 @@ wait_replicas() {
 
 # mongosh_image: the image whose `mongosh` the checks run as a throwaway client (exercise 11).
 # MONGOSH_IMAGE when set; else course-mongosh (exercises/mongosh/, built by build-images.sh)
-# when MONGO_IMAGE is the CI stand-in, whose mongosh only answers the healthcheck's ping; else
-# MONGO_IMAGE itself (the official mongo:8 image ships mongosh).
+# when MONGO_IMAGE has no usable mongosh: the CI stand-in (its mongosh only answers the
+# healthcheck's ping) or an official image before 5.0 (mongo:4.4, the one for CPUs without
+# AVX, ships only the old `mongo` shell); else MONGO_IMAGE itself (mongo:5 and later ship
+# mongosh).
 mongosh_image() {
   if [ -n "${MONGOSH_IMAGE:-}" ]; then printf '%s\n' "$MONGOSH_IMAGE"; return; fi
-  if mongo_is_standin; then echo course-mongosh; else printf '%s\n' "$MONGO_IMAGE"; fi
+  if mongo_is_standin || mongo_before_5; then echo course-mongosh; else printf '%s\n' "$MONGO_IMAGE"; fi
+}
+
+# mongo_before_5: MONGO_IMAGE is the official image (mongo or REGISTRY/.../mongo) tagged with a
+# version before 5 (mongo:4.4, mongo:4.4.29-focal, mongo:3.6).
+mongo_before_5() {
+  case ${MONGO_IMAGE##*/} in
+    mongo:[0-4]|mongo:[0-4].*|mongo:[0-4]-*) return 0 ;;
+    *) return 1 ;;
+  esac
 }
 
 # mongo_is_standin: MONGO_IMAGE is the CI stand-in (goals-ci-secantusdb, docker/ci/): its
