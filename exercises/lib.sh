@@ -30,6 +30,7 @@
 #   EX_WAIT          seconds to wait for a service to become ready (default 30)
 #   EX_CMD_TIMEOUT   seconds after which a command that should have ended is stopped (120)
 #   EX_KEEP=1        keep what the check created (debugging; remove it yourself afterwards)
+#   EX_LANG          ko or en: the language of the check's own words (default: from the locale)
 # shellcheck shell=sh disable=SC2034,SC3043
 # (SC3043: `local` is not POSIX, but dash, busybox sh, bash and zsh all have it)
 
@@ -108,17 +109,30 @@ _detect_engine() {
   case ${EX_ENGINE:-auto} in
     desktop|linux) EX_ENGINE_WHY="EX_ENGINE=$EX_ENGINE" ;;
     auto)
-      info=$(docker info -f '{{.OperatingSystem}} / {{.Name}}' 2>/dev/null)
+      info=$(docker info -f '{{.OperatingSystem}} / {{.Name}}' 2>/dev/null) || info=
       case $info in
         *"Docker Desktop"*|*" / docker-desktop") EX_ENGINE=desktop ;;
         *) EX_ENGINE=linux ;;
       esac
-      EX_ENGINE_WHY="docker info: ${info:-no answer}" ;;
+      EX_ENGINE_WHY="docker info: ${info:-$(_m "no answer" "응답 없음")}" ;;
     *) printf '%s\n' "EX_ENGINE is '$EX_ENGINE': use auto, desktop or linux" >&2; exit 2 ;;
   esac
 }
 # on_desktop: the engine is Docker Desktop's (it runs in a VM, not beside this shell).
 on_desktop() { [ "$EX_ENGINE" = desktop ]; }
+
+# ---------------------------------------------------------------- language
+# EX_LANG=ko: the check's own words (the header, steps, "expect", PASS/FAIL and their reasons,
+# the cleanup, the hints) in Korean, as the Korean pages; en: English. Default: from the
+# locale (LC_ALL, LC_MESSAGES, LANG starting with ko). The commands, their output and each
+# check's own descriptions of what it checks stay as they are.
+case ${EX_LANG:-auto} in
+  ko|en) ;;
+  auto) case ${LC_ALL:-${LC_MESSAGES:-${LANG:-}}} in ko*) EX_LANG=ko ;; *) EX_LANG=en ;; esac ;;
+  *) echo "EX_LANG is '$EX_LANG': use ko, en or auto" >&2; exit 2 ;;
+esac
+# _m ENGLISH KOREAN: the text in the check's language
+_m() { if [ "$EX_LANG" = ko ]; then printf '%s' "$2"; else printf '%s' "$1"; fi; }
 
 # ---------------------------------------------------------------- begin / end / steps
 # ex_begin NUMBER TITLE: names the run, installs the cleanup trap, prints the header.
@@ -130,12 +144,12 @@ ex_begin() {
   EX_T0=$(_now)
   EX_TMP=$(mktemp -d "/tmp/$EX_PREFIX.XXXXXX")
   trap _ex_exit EXIT
-  trap 'echo; echo interrupted; exit 130' INT TERM
+  trap 'echo; _m interrupted 중단됨; echo; exit 130' INT TERM
   _detect_engine
   printf '%s\n' "=================================================================="
-  printf '%s\n' "exercise $EX_NAME: $EX_TITLE"
-  printf '%s\n' "(everything it creates is named $EX_PREFIX-* and labelled $EX_LABEL)"
-  if on_desktop; then printf '%s\n' "(engine: Docker Desktop: $EX_ENGINE_WHY)"; else printf '%s\n' "(engine: Docker Engine on Linux: $EX_ENGINE_WHY)"; fi
+  printf '%s\n' "$(_m exercise 실습) $EX_NAME: $EX_TITLE"
+  printf '%s\n' "$(_m "(everything it creates is named $EX_PREFIX-* and labelled $EX_LABEL)" "(이 점검이 만드는 것은 모두 이름이 $EX_PREFIX-*이고 레이블 $EX_LABEL이 붙습니다)")"
+  if on_desktop; then printf '%s\n' "($(_m engine 엔진): Docker Desktop: $EX_ENGINE_WHY)"; else printf '%s\n' "($(_m "engine: Docker Engine on Linux" "엔진: Linux의 Docker Engine"): $EX_ENGINE_WHY)"; fi
   printf '%s\n' "=================================================================="
 }
 
@@ -143,7 +157,7 @@ ex_begin() {
 ex_name() { printf '%s\n' "$EX_PREFIX-$1"; }
 
 _end_step() {
-  [ -n "$EX_STEP_T0" ] && printf '%s\n' "${C_DIM}  ($(_secs "$EX_STEP_T0") s)${C_OFF}"
+  [ -n "$EX_STEP_T0" ] && printf '%s\n' "${C_DIM}  ($(_secs "$EX_STEP_T0")$(_m " s" 초))${C_OFF}"
   EX_STEP_T0=
 }
 
@@ -152,7 +166,7 @@ step() {
   _end_step
   EX_STEP=$((EX_STEP + 1))
   echo
-  printf '%s\n' "--- step $EX_STEP: $*"
+  printf '%s\n' "--- $(_m "step $EX_STEP" "${EX_STEP}단계"): $*"
   EX_STEP_T0=$(_now)
 }
 
@@ -167,9 +181,10 @@ _ex_exit() {
   rm -rf "$EX_TMP"
   if [ "$rc" -ne 0 ] && [ "$EX_FAIL" -eq 0 ]; then
     EX_FAIL=1
-    printf '%s\n' "${C_FAIL}FAIL${C_OFF} the check stopped early (exit $rc)"
+    printf '%s\n' "${C_FAIL}$(_m FAIL 실패)${C_OFF} $(_m "the check stopped early (exit $rc)" "점검이 중간에 멈췄습니다(종료 코드 $rc)")"
   fi
-  printf '%s\n' "[$EX_NAME] $EX_PASS passed, $EX_FAIL failed in $(_secs "$EX_T0") s"
+  [ "$EX_FAIL" -eq 0 ] || printf '%s\n' "$(_m "(a check failed: what to do is in exercises/README.md#when-a-check-fails)" "(점검이 실패했습니다. 어떻게 하면 되는지는 exercises/README.ko.md#점검이-실패하면 에 있습니다)")"
+  printf '%s\n' "[$EX_NAME] $(_m "$EX_PASS passed, $EX_FAIL failed in $(_secs "$EX_T0") s" "통과 $EX_PASS, 실패 $EX_FAIL, $(_secs "$EX_T0")초")"
   trap - EXIT
   [ "$EX_FAIL" -eq 0 ] && exit 0 || exit 1
 }
@@ -199,7 +214,7 @@ _print_output() {
   printf '%s\n' "$OUT" | head -n "$EX_MAX_LINES" \
     | awk '{ if (length($0) > 230) print substr($0, 1, 150) " ... " substr($0, length($0) - 74); else print }' \
     | sed 's/^/    /'
-  [ "$n" -gt "$EX_MAX_LINES" ] && printf '%s\n' "    ${C_DIM}... ($((n - EX_MAX_LINES)) more lines)${C_OFF}"
+  [ "$n" -gt "$EX_MAX_LINES" ] && printf '%s\n' "    ${C_DIM}... ($(_m "$((n - EX_MAX_LINES)) more lines" "$((n - EX_MAX_LINES))줄 더"))${C_OFF}"
   return 0
 }
 
@@ -210,8 +225,8 @@ _capture() {
   OUT=$(printf '%s\n' "$OUT" | _plain)
 }
 _report_rc() {
-  [ "$RC" = 124 ] && printf '%s\n' "    ${C_FAIL}(still running after $EX_CMD_TIMEOUT s: stopped)${C_OFF}"
-  [ "$RC" -ne 0 ] && printf '%s\n' "    ${C_DIM}(exit code $RC)${C_OFF}"
+  [ "$RC" = 124 ] && printf '%s\n' "    ${C_FAIL}($(_m "still running after $EX_CMD_TIMEOUT s: stopped" "${EX_CMD_TIMEOUT}초가 지나도 끝나지 않아 멈췄습니다"))${C_OFF}"
+  [ "$RC" -ne 0 ] && printf '%s\n' "    ${C_DIM}($(_m "exit code" "종료 코드") $RC)${C_OFF}"
   return 0
 }
 
@@ -241,7 +256,7 @@ host_probe() {
   EX_HOST=$(ex_name host)
   docker container inspect "$EX_HOST" >/dev/null 2>&1 && return 0
   docker run -d --name "$EX_HOST" --label "$EX_LABEL" --network host "$TOOLBOX_IMAGE" >/dev/null 2>&1 \
-    || fatal "cannot start the toolbox on the host's network (docker run --network host $TOOLBOX_IMAGE)"
+    || fatal "$(_m "cannot start the toolbox on the host's network" "호스트의 네트워크에서 toolbox를 시작할 수 없습니다") (docker run --network host $TOOLBOX_IMAGE)"
   track container "$EX_HOST"
 }
 
@@ -249,7 +264,7 @@ host_probe() {
 # the student types it, with where it ran.
 run_host() {
   host_probe
-  printf '%s\n' "${C_CMD}\$ $(_show "$@")${C_OFF}  ${C_DIM}# on the Docker host's network: docker exec $EX_HOST ...${C_OFF}"
+  printf '%s\n' "${C_CMD}\$ $(_show "$@")${C_OFF}  ${C_DIM}# $(_m "on the Docker host's network" "Docker 호스트의 네트워크에서"): docker exec $EX_HOST ...${C_OFF}"
   _capture docker exec "$EX_HOST" "$@"
   _print_output
   _report_rc
@@ -266,7 +281,7 @@ quiet_curl_host() {   # curl_host, the body not printed (still in $OUT)
   local url="$1"
   shift
   host_probe
-  printf '%s\n' "${C_CMD}\$ $(_show curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url")${C_OFF}  ${C_DIM}# on the Docker host's network: docker exec $EX_HOST ...${C_OFF}"
+  printf '%s\n' "${C_CMD}\$ $(_show curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url")${C_OFF}  ${C_DIM}# $(_m "on the Docker host's network" "Docker 호스트의 네트워크에서"): docker exec $EX_HOST ...${C_OFF}"
   _capture docker exec "$EX_HOST" curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"
   _report_rc
 }
@@ -290,10 +305,10 @@ free_host_port() {
 }
 
 # expect TEXT: what the student should see, printed before the assertions.
-expect() { printf '%s\n' "  expect: $*"; }
+expect() { printf '%s\n' "  $(_m expect 기대): $*"; }
 
 # on_desktop_expect TEXT: what a Docker Desktop user sees instead at this point, and why.
-desktop_note() { printf '%s\n' "  on Docker Desktop: $*"; }
+desktop_note() { printf '%s\n' "  $(_m "on Docker Desktop" "Docker Desktop에서는"): $*"; }
 
 # run_bg LOGFILE CMD...: prints "$ CMD &", starts it in the background with its output in
 # LOGFILE; its pid in $BG_PID (stopped at cleanup by the caller's `track pid`).
@@ -305,50 +320,50 @@ run_bg() {
 }
 
 # ---------------------------------------------------------------- assertions
-pass() { EX_PASS=$((EX_PASS + 1)); printf '%s\n' "  ${C_PASS}PASS${C_OFF} $*"; }
-fail() { EX_FAIL=$((EX_FAIL + 1)); printf '%s\n' "  ${C_FAIL}FAIL${C_OFF} $*"; }
+pass() { EX_PASS=$((EX_PASS + 1)); printf '%s\n' "  ${C_PASS}$(_m PASS 통과)${C_OFF} $*"; }
+fail() { EX_FAIL=$((EX_FAIL + 1)); printf '%s\n' "  ${C_FAIL}$(_m FAIL 실패)${C_OFF} $*"; }
 # fatal TEXT: a failure after which the rest of the exercise makes no sense.
-fatal() { fail "$*"; printf '%s\n' "  (cannot go on)"; exit 1; }
+fatal() { fail "$*"; printf '%s\n' "  ($(_m "cannot go on" "더 진행할 수 없습니다"))"; exit 1; }
 
 _outline() { printf '%s' "$OUT" | tr '\n' ' ' | cut -c1-300; }
 
 # check_rc CODE WHAT: the last command's exit code is CODE ("nonzero": anything but 0).
 check_rc() {
   local want="$1"; shift
-  if { [ "$want" = nonzero ] && [ "$RC" -ne 0 ]; } || [ "$RC" = "$want" ]; then pass "$* (exit code $RC)"
-  else fail "$*: expected exit code $want, got $RC; output: $(_outline)"; fi
+  if { [ "$want" = nonzero ] && [ "$RC" -ne 0 ]; } || [ "$RC" = "$want" ]; then pass "$* ($(_m "exit code" "종료 코드") $RC)"
+  else fail "$*: $(_m "expected exit code $want, got $RC; output" "기대한 종료 코드는 $want, 실제는 $RC. 출력"): $(_outline)"; fi
 }
 # check_out_contains TEXT WHAT / check_out_lacks TEXT WHAT: on the last command's output.
 check_out_contains() {
   local want="$1"; shift
   case $OUT in
-    *"$want"*) pass "$* (output has \"$want\")" ;;
-    *) fail "$*: expected the output to contain \"$want\"; got: $(_outline)" ;;
+    *"$want"*) pass "$* ($(_m "output has" "출력에 있음:") \"$want\")" ;;
+    *) fail "$*: $(_m "expected the output to contain \"$want\"; got" "출력에 \"$want\"가 있어야 하는데 없습니다. 출력"): $(_outline)" ;;
   esac
 }
 check_out_lacks() {
   local bad="$1"; shift
   case $OUT in
-    *"$bad"*) fail "$*: expected the output NOT to contain \"$bad\"; got: $(_outline)" ;;
-    *) pass "$* (output has no \"$bad\")" ;;
+    *"$bad"*) fail "$*: $(_m "expected the output NOT to contain \"$bad\"; got" "출력에 \"$bad\"가 없어야 하는데 있습니다. 출력"): $(_outline)" ;;
+    *) pass "$* ($(_m "output has no" "출력에 없음:") \"$bad\")" ;;
   esac
 }
 # check_out_match REGEX WHAT: the output matches an extended regex (grep -E, any line).
 check_out_match() {
   local re="$1"; shift
-  if printf '%s\n' "$OUT" | grep -Eq -- "$re"; then pass "$* (output matches /$re/)"
-  else fail "$*: expected the output to match /$re/; got: $(_outline)"; fi
+  if printf '%s\n' "$OUT" | grep -Eq -- "$re"; then pass "$* ($(_m "output matches" "출력이 패턴과 맞음:") /$re/)"
+  else fail "$*: $(_m "expected the output to match /$re/; got" "출력이 /$re/ 패턴과 맞아야 하는데 맞지 않습니다. 출력"): $(_outline)"; fi
 }
 # check_eq ACTUAL EXPECTED WHAT / check_ne ACTUAL UNEXPECTED WHAT
 check_eq() {
   local a="$1" b="$2"; shift 2
   if [ "$a" = "$b" ]; then pass "$* (\"$a\")"
-  else fail "$*: expected \"$b\", got \"$a\""; fi
+  else fail "$*: $(_m "expected \"$b\", got \"$a\"" "기대한 값은 \"$b\", 실제는 \"$a\"")"; fi
 }
 check_ne() {
   local a="$1" b="$2"; shift 2
-  if [ "$a" != "$b" ]; then pass "$* (\"$a\" is not \"$b\")"
-  else fail "$*: expected something other than \"$b\""; fi
+  if [ "$a" != "$b" ]; then pass "$* (\"$a\" $(_m "is not" "≠") \"$b\")"
+  else fail "$*: $(_m "expected something other than \"$b\"" "\"$b\"가 아닌 값이어야 합니다")"; fi
 }
 # check_true WHAT... -- CMD...: passes when CMD exits 0 (CMD is not printed: use for inspecting
 # values the transcript already shows).
@@ -366,7 +381,7 @@ check_http() {
   local want="$1" got; shift
   got=$(http_status)
   if [ "$got" = "$want" ]; then pass "$* (HTTP $got)"
-  else fail "$*: expected HTTP $want, got ${got:-no answer}; output: $(_outline)"; fi
+  else fail "$*: $(_m "expected HTTP $want, got ${got:-no answer}; output" "기대한 응답은 HTTP $want, 실제는 ${got:-응답 없음}. 출력"): $(_outline)"; fi
 }
 # http_body: the last curl's output without its "HTTP <code>" line.
 http_body() { printf '%s\n' "$OUT" | sed '$d'; }
@@ -376,7 +391,7 @@ http_body() { printf '%s\n' "$OUT" | sed '$d'; }
 # `docker exec ex-04-box` (then the curl of that container is used).
 wait_http() {
   local url="$1" code="$2" max="${3:-$EX_WAIT}"; shift 3
-  printf '%s\n' "${C_CMD}\$ $(_show "$@" curl -s -o /dev/null -w '%{http_code}' "$url")${C_OFF}  ${C_DIM}# repeated until $code, at most $max s${C_OFF}"
+  printf '%s\n' "${C_CMD}\$ $(_show "$@" curl -s -o /dev/null -w '%{http_code}' "$url")${C_OFF}  ${C_DIM}# $(_m "repeated until $code, at most $max s" "$code이 나올 때까지 반복, 최대 ${max}초")${C_OFF}"
   _poll_until "$code" "$max" 0.2 "$@" curl -s -o /dev/null --max-time 8 -w '%{http_code}' "$url"
 }
 # wait_http_host URL CODE [SECONDS]: wait_http from the Docker host's network (see host_probe).
@@ -397,7 +412,7 @@ _poll_until() {
     [ "$(date +%s)" -ge "$deadline" ] && break
     sleep "$every"
   done
-  printf '%s\n' "    $OUT ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
+  printf '%s\n' "    $OUT ${C_DIM}($(_m "after $(_secs "$t0") s" "$(_secs "$t0")초 뒤"))${C_OFF}"
   if [ "$OUT" = "$want" ]; then RC=0; else RC=1; fi
   return "$RC"
 }
@@ -423,11 +438,11 @@ need_image() {
   for img in "$@"; do
     docker image inspect "$img" >/dev/null 2>&1 && continue
     if [ "$img" = "$MONGO_IMAGE" ]; then
-      printf '%s\n' "  (pulling $img)"
+      printf '%s\n' "  ($(_m "pulling" "받는 중:") $img)"
       if _timeout 300 docker pull -q "$img" >/dev/null 2>&1; then continue; fi
-      fatal "the MongoDB image $img is not here and cannot be pulled (no registry?): set MONGO_IMAGE to a local MongoDB-compatible image, e.g. MONGO_IMAGE=goals-ci-secantusdb (scripts/docker-prepare.sh builds it)"
+      fatal "$(_m "the MongoDB image $img is not here and cannot be pulled: is this machine online (docker pull $img)? On a CPU without AVX use MONGO_IMAGE=mongo:4.4" "MongoDB 이미지 $img가 없고 받을 수도 없습니다. 인터넷에 연결되어 있는지 확인하세요(docker pull $img). AVX가 없는 CPU라면 MONGO_IMAGE=mongo:4.4를 쓰세요")"
     fi
-    fatal "image $img is missing: build it with exercises/build-images.sh"
+    fatal "$(_m "image $img is missing: build it with exercises/build-images.sh" "이미지 $img가 없습니다. exercises/build-images.sh로 빌드하세요")"
   done
 }
 
@@ -463,20 +478,20 @@ _remove() {
   for c in $2; do
     n=$(inspect '{{.Name}}' "$c") || continue   # gone already (--rm, or removed above)
     n=${n#/}; n=${n:-$c}
-    if [ "$kind" = container ]; then docker rm -f "$c" >/dev/null 2>&1 && printf '%s\n' "    removed container $n"
-    else docker "$kind" rm "$c" >/dev/null 2>&1 && printf '%s\n' "    removed $kind $n"; fi
+    if [ "$kind" = container ]; then docker rm -f "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) container $n"
+    else docker "$kind" rm "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) $kind $n"; fi
   done
 }
 
 ex_cleanup() {
   if [ "${EX_KEEP:-0}" = 1 ]; then
-    echo; printf '%s\n' "--- EX_KEEP=1: left in place (remove with: docker rm -f \$(docker ps -aq --filter label=$EX_LABEL --filter name=^$EX_PREFIX-))"
+    echo; printf '%s\n' "--- EX_KEEP=1: $(_m "left in place (remove with" "지우지 않고 남겨 두었습니다(지우려면"): docker rm -f \$(docker ps -aq --filter label=$EX_LABEL --filter name=^$EX_PREFIX-))"
     return
   fi
   local t0 c i
   t0=$(_now)
   echo
-  printf '%s\n' "--- cleanup: what $EX_PREFIX created"
+  printf '%s\n' "--- $(_m "cleanup: what $EX_PREFIX created" "정리: $EX_PREFIX가 만든 것")"
   # newest first; then, as a safety net, anything of this exercise that was created but not
   # tracked (e.g. a failed run whose container exists), found by label AND name prefix
   _remove container "$EX_CONTAINERS"
@@ -487,7 +502,7 @@ ex_cleanup() {
   _remove volume "$(docker volume ls -q --filter "label=$EX_LABEL" 2>/dev/null | grep "^$EX_PREFIX-")"
   _remove image "$EX_IMAGES"
   # background processes: stop them all, then wait (at most 5 s) until each has exited
-  for c in $EX_PIDS; do kill "$c" 2>/dev/null && printf '%s\n' "    stopped process $c"; done
+  for c in $EX_PIDS; do kill "$c" 2>/dev/null && printf '%s\n' "    $(_m "stopped process" "멈춘 프로세스:") $c"; done
   for c in $EX_PIDS; do
     i=0
     while [ $i -lt 50 ] && kill -0 "$c" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
@@ -498,7 +513,7 @@ ex_cleanup() {
     sh -c "$c" </dev/null 2>&1 | sed 's/^/    /'
   done
   EX_CONTAINERS=; EX_NETWORKS=; EX_VOLUMES=; EX_IMAGES=; EX_CLEANUPS=; EX_PIDS=
-  printf '%s\n' "${C_DIM}  (cleanup $(_secs "$t0") s)${C_OFF}"
+  printf '%s\n' "${C_DIM}  ($(_m "cleanup $(_secs "$t0") s" "정리 $(_secs "$t0")초"))${C_OFF}"
 }
 
 # ---- used by the orchestration checks (13-15) ----
@@ -510,7 +525,7 @@ replicas() {
 wait_replicas() {
   local svc="$1" want="$2" max="$3"
   case $want in */*) ;; *) want=$want/$want ;; esac
-  printf '%s\n' "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# repeated until $want, at most $max s${C_OFF}"
+  printf '%s\n' "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# $(_m "repeated until $want, at most $max s" "$want이 될 때까지 반복, 최대 ${max}초")${C_OFF}"
   _poll_until "$want" "$max" 0.5 replicas "$svc"
   return 0   # the caller reads RC
 }
@@ -543,8 +558,8 @@ mongo_is_standin() { case $MONGO_IMAGE in goals-ci-secantusdb*) return 0 ;; *) r
 # (seconds with a warm cache, minutes cold).
 ensure_image() {
   docker image inspect "$1" >/dev/null 2>&1 && return 0
-  printf '%s\n' "  building $1 (exercises/build-images.sh $2: seconds with a warm cache, minutes cold)"
-  bash "$EX_ROOT/exercises/build-images.sh" "$2" || fatal "could not build $1"
+  printf '%s\n' "  $(_m "building $1 (exercises/build-images.sh $2: seconds with a warm cache, minutes cold)" "$1 빌드 중(exercises/build-images.sh $2: 캐시가 있으면 몇 초, 처음이면 몇 분)")"
+  bash "$EX_ROOT/exercises/build-images.sh" "$2" || fatal "$(_m "could not build $1" "$1을 빌드하지 못했습니다")"
 }
 
 # the checks still written for bash: their arrays and host-side helpers

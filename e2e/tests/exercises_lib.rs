@@ -48,3 +48,66 @@ fn exercise_11_takes_mongosh_from_an_image_that_has_it() {
     }
     assert_eq!(mongosh_image("mongo:4.4", Some("my-mongosh")), "my-mongosh");
 }
+
+/// A check that fails every kind of assertion, with Korean descriptions (a check's own words),
+/// its output in the language `lang` (`EX_LANG`); no Docker engine (a socket that does not exist).
+fn forced_failure(lang: &str) -> String {
+    let script = r#". exercises/lib.sh
+ex_begin 99 "강제로 실패시키는 점검"
+step "첫 단계"
+expect "무엇이 나와야 하는지"
+run false
+check_rc 0 "명령이 성공함"
+OUT=something
+check_out_contains other "출력에 다른 것이 있음"
+check_out_lacks some "출력에 없음"
+check_out_match '^x' "패턴"
+check_eq a b "같음"
+check_ne a a "다름"
+OUT="HTTP 500"
+check_http 200 "응답"
+need_image no-such-image-here"#;
+    let out = Command::new("sh")
+        .current_dir(workspace_root())
+        .args(["-c", script, "exercises/networking/99-forced.sh"])
+        .env("EX_LANG", lang)
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .expect("sh runs");
+    assert!(!out.status.success(), "a failing check exits non-zero");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// With `EX_LANG=ko` every line a failing check prints is Korean, apart from the commands it
+/// shows (`$ …`) and their output (indented four spaces); in English the same lines say FAIL.
+#[test]
+fn a_failing_check_speaks_korean_with_ex_lang_ko() {
+    let ko = forced_failure("ko");
+    let hangul = |l: &str| l.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let mut checked = 0;
+    for line in ko.lines() {
+        let words = line.chars().any(|c| c.is_ascii_alphabetic());
+        if line.starts_with("$ ") || line.starts_with("    ") || !words {
+            continue;
+        }
+        checked += 1;
+        assert!(hangul(line), "not Korean: {line:?}\n{ko}");
+        for english in [
+            "expected", "FAIL", "PASS", "got", "output", "step", "cleanup", "passed",
+        ] {
+            assert!(!line.contains(english), "{english:?} in {line:?}\n{ko}");
+        }
+    }
+    assert!(checked >= 12, "only {checked} lines checked:\n{ko}");
+    assert!(ko.matches("실패 ").count() >= 8, "{ko}");
+    assert!(
+        ko.contains("exercises/README.ko.md#점검이-실패하면"),
+        "{ko}"
+    );
+    let en = forced_failure("en");
+    assert!(en.matches("FAIL ").count() >= 8, "{en}");
+    assert!(
+        en.contains("exercises/README.md#when-a-check-fails"),
+        "{en}"
+    );
+}
