@@ -1,6 +1,7 @@
 //! Drift checks of the student pages:
 //! - every page with a Korean twin (`X.md` / `X.ko.md`) shows the same commands: the
-//!   fenced code blocks are byte-identical, in the same order (the root README's Korean
+//!   fenced code blocks, without their comments (which the Korean page writes in Korean), are
+//!   byte-identical, in the same order (the root README's Korean
 //!   page covers some sections only: its blocks are a subset); each links the other;
 //! - every exercise page has its twin;
 //! - every `docker` command an exercise page shows (its family: `docker network create`,
@@ -98,6 +99,38 @@ fn code_blocks(text: &str) -> Vec<String> {
     blocks
 }
 
+/// A code block's commands and output without its comments: a line that is all comment is
+/// left out, a trailing ` # …` outside quotes is cut (the Korean pages explain in Korean,
+/// the commands stay byte for byte the English page's).
+fn without_comments(block: &str) -> String {
+    let mut out = String::new();
+    for line in block.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let (mut single, mut double, mut escaped) = (false, false, false);
+        let mut cut = line.len();
+        let mut prev = ' ';
+        for (i, c) in line.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if !single => escaped = true,
+                '\'' if !double => single = !single,
+                '"' if !single => double = !double,
+                '#' if !single && !double && prev.is_whitespace() => {
+                    cut = i;
+                    break;
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+        out.push_str(line[..cut].trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// Every file under `dir` whose name ends with `suffix` (not under target/, .git/, node_modules/).
 fn markdown_files(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -128,7 +161,13 @@ fn korean_twins_show_the_same_commands_and_link_each_other() {
             continue;
         };
         let ko_text = std::fs::read_to_string(ko).unwrap();
-        let (en_blocks, ko_blocks) = (code_blocks(&en_text), code_blocks(&ko_text));
+        let commands = |text: &str| -> Vec<String> {
+            code_blocks(text)
+                .iter()
+                .map(|b| without_comments(b))
+                .collect()
+        };
+        let (en_blocks, ko_blocks) = (commands(&en_text), commands(&ko_text));
         if rel == "README.ko.md" {
             for (i, b) in ko_blocks.iter().enumerate() {
                 if !en_blocks.contains(b) {
