@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 ex_begin 02 "case 2, container -> host: favorites uses a MongoDB on the host"
 MONGOSH=$(mongosh_image)
-need_image "$FAVORITES_IMAGE" "$BACKEND_IMAGE" "$TOOLBOX_IMAGE" "$MONGO_IMAGE" "$MONGOSH"
+need_image "$FAVORITES_IMAGE" "$BACKEND_IMAGE" "$SWAPI_IMAGE" "$TOOLBOX_IMAGE" "$MONGO_IMAGE" "$MONGOSH"
 HOST_DB=$(ex_name host-db)
 LOCAL_DB=$(ex_name host-db-local)
 FAV=$(ex_name favorites)
@@ -82,6 +82,25 @@ say "the page: mongosh --port 27017 swfavorites --eval 'db.favorites.find()' on 
 say "mongosh from the image $MONGOSH, on the host's network"
 run docker run --rm --network host "$MONGOSH" mongosh --quiet --port "$DB_PORT" swfavorites --eval 'db.favorites.find({}, {_id: 0})'
 check_out_contains "A New Hope" "the favorite is stored in the host's database"
+
+step "an HTTP API on the host, reached the same way"
+say "the offline SWAPI, published on every address of the host, stands in for an API you run there"
+SWAPI_HOST=$(ex_name swapi-on-host)
+FAV_API=$(ex_name favorites-api)
+run docker run -d --name "$SWAPI_HOST" --label "$EX_LABEL" -p 8000 "$SWAPI_IMAGE"
+track container "$SWAPI_HOST"
+check_rc 0 "the API runs, published on the host"
+API_PORT=$(published "$SWAPI_HOST" 8000)
+run docker run -d --rm --name "$FAV_API" --label "$EX_LABEL" --add-host host.docker.internal:host-gateway \
+  -p 127.0.0.1::3000 -e MONGODB_USERNAME= -e SWAPI_BASE_URL="http://host.docker.internal:$API_PORT/api" "$FAVORITES_IMAGE"
+track container "$FAV_API"
+check_rc 0 "a second favorites starts, its SWAPI at host.docker.internal:$API_PORT"
+FAV_API_PORT=$(published "$FAV_API" 3000)
+wait_http_host "http://localhost:$FAV_API_PORT/healthz" 200 || fatal "the second favorites did not start serving"
+wait_http_host "http://localhost:$API_PORT/healthz" 200 || fatal "the API on the host did not start serving"
+curl_host "http://localhost:$FAV_API_PORT/movies"
+check_http 200 "GET /movies: favorites fetched the films from the API on the host"
+check_out_contains '"title":"A New Hope"' "the films came through host.docker.internal"
 
 step "forget --add-host"
 run docker run -d --rm --name "$FAV_NO_HOST" --label "$EX_LABEL" -p 127.0.0.1::3000 \

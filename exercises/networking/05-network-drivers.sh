@@ -66,6 +66,9 @@ track container "$HOSTNET"
 check_rc 0 "the SWAPI stand-in on the host network, listening on $HOST_PORT"
 wait_http_host "http://localhost:$HOST_PORT/api/films/1/" 200
 check_rc 0 "the host reaches it on localhost:$HOST_PORT without any -p"
+say "two host-network containers share one localhost: another one reaches it there too"
+run docker run --rm --network host "$TOOLBOX_IMAGE" curl -s -o /dev/null -w '%{http_code}' "http://localhost:$HOST_PORT/api/films/1/"
+check_eq "$OUT" 200 "a second --network host container reaches the first at localhost:$HOST_PORT"
 run docker inspect -f 'ip=[{{.NetworkSettings.Networks.host.IPAddress}}] ports=[{{range $p, $b := .NetworkSettings.Ports}}{{$p}}{{end}}]' "$HOSTNET"
 check_eq "$OUT" "ip=[] ports=[]" "no own IP address, no port mappings"
 run docker run --rm --network host -p 9999:9999 "$TOOLBOX_IMAGE" true
