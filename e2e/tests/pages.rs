@@ -546,3 +546,73 @@ fn korean_pages_use_the_glossary_terms() {
         problems.join("\n")
     );
 }
+
+/// Where a page's commands run: every page starts in the project's folder; `cd ~/…` or
+/// `cd /…` leaves it, `cd -` and `cd /path/to/the/project` come back, a relative `cd` goes
+/// below it. Outside the project's top folder a command may not use a path of the project
+/// (`env/…`, `exercises/…`, `docker-compose.yml`, …): it would fail with "no such file" where
+/// the page put the student (a static reading of the pages' shell blocks, in order).
+#[test]
+fn every_page_command_uses_project_paths_only_from_the_project_folder() {
+    let project_path = |w: &str| {
+        let w = w.trim_start_matches(['"', '\'', '=']);
+        [
+            "env/",
+            "exercises/",
+            "docker/",
+            "deploy/",
+            "scripts/",
+            "infra/",
+        ]
+        .iter()
+        .any(|p| w.starts_with(p))
+            || (w.starts_with("docker-compose") && w.ends_with(".yml"))
+    };
+    let mut problems = vec![];
+    for page in exercise_pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let stem = page.file_stem().unwrap().to_string_lossy().to_string();
+        // None: the project's top folder; Some(where): elsewhere
+        let mut here: Option<String> = None;
+        let mut before: Option<String> = None;
+        for block in code_blocks(&text) {
+            for line in without_comments(&block).lines() {
+                for part in line.split("&&").flat_map(|p| p.split(';')) {
+                    let words: Vec<&str> = part.split_whitespace().collect();
+                    if words.first() == Some(&"cd") {
+                        let to = words.get(1).copied().unwrap_or("~");
+                        let next = match to {
+                            "-" => before.clone(),
+                            "/path/to/the/project" => None,
+                            t if t.starts_with('~') || t.starts_with('/') => Some(t.to_string()),
+                            t => {
+                                let mut path: Vec<String> = match &here {
+                                    None => vec!["<project>".into()],
+                                    Some(h) => h.split('/').map(String::from).collect(),
+                                };
+                                for part in t.split('/') {
+                                    match part {
+                                        "" | "." => {}
+                                        ".." if path.len() > 1 => {
+                                            path.pop();
+                                        }
+                                        p => path.push(p.to_string()),
+                                    }
+                                }
+                                Some(path.join("/")).filter(|p| p != "<project>")
+                            }
+                        };
+                        before = std::mem::replace(&mut here, next);
+                        continue;
+                    }
+                    if let Some(h) = &here {
+                        if let Some(w) = words.iter().find(|w| project_path(w)) {
+                            problems.push(format!("{stem}: `{}` uses {w} in {h}", part.trim()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
