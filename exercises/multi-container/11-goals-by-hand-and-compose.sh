@@ -133,6 +133,24 @@ check_out_match '"POST /goals HTTP/1.1" 201' "the access log is in the logs volu
 run docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$BACKEND"
 check_out_lacks "MONGODB_PASSWORD" "the password is not in docker inspect: it came from the bind-mounted /app/.env"
 
+step "by hand 2/4, continued: the whole connection string in one setting (MONGODB_URL)"
+FAV=$(ex_name favorites)
+run docker run -d --name "$FAV" --network "$NET" --label "$EX_LABEL" -p 127.0.0.1::3000 \
+  -e "MONGODB_URL=mongodb://root:$PASSWORD@mongodb:27017/swfavorites?authSource=admin" "$FAVORITES_IMAGE"
+track container "$FAV"
+check_rc 0 "favorites starts with user:password@mongodb:27017/swfavorites?authSource=admin"
+wait_http_host "http://localhost:$(published "$FAV" 3000)/readyz" 200 "$MONGO_WAIT"
+check_rc 0 "favorites is ready: the connection string logged in as root, authSource=admin"
+run docker rm -f "$FAV"
+run docker run -d --name "$FAV" --network "$NET" --label "$EX_LABEL" -p 127.0.0.1::3000 \
+  -e "MONGODB_URL=mongodb://root:$PASSWORD@mongodb:27017/swfavorites" "$FAVORITES_IMAGE"
+FAV_PORT=$(published "$FAV" 3000)
+wait_http_host "http://localhost:$FAV_PORT/healthz" 200 || fatal "favorites did not start serving"
+curl_host "http://localhost:$FAV_PORT/readyz"
+expect "503: without authSource the driver looks for root in swfavorites, where there is none"
+check_http 503 "without ?authSource=admin the login is refused"
+run docker rm -f "$FAV"
+
 step "by hand 3/4: the frontend (server-side rendering reaches the backend by name)"
 run docker run -d --name "$FRONTEND" --network "$NET" --label "$EX_LABEL" -p "127.0.0.1:$FPORT:3000" \
   -e BACKEND_INTERNAL_URL=http://goals-backend -e "BACKEND_PUBLIC_URL=http://localhost:$BPORT" \

@@ -205,6 +205,8 @@ check_rc 0 "the notes' file still runs"
 check_out_contains 'the attribute `version` is obsolete, it will be ignored' "compose warns that version: is obsolete"
 run docker ps --filter "label=com.docker.compose.project=$NOTES_PROJECT" --format '{{.Names}}'
 check_eq "$OUT" "$APP1" "container_name: the container is $APP1 (not $NOTES_PROJECT-app1-1)"
+run docker exec "$APP1" date +%Z%z
+check_eq "$OUT" "KST+0900" "environment: TZ=Asia/Seoul: the container's clock is on Seoul time"
 run docker compose -p "$NOTES_PROJECT" -f "$NOTES_FILE" up -d --scale app1=2
 expect "an error: two containers cannot have the one fixed name"
 check_rc nonzero "--scale app1=2 fails"
