@@ -15,7 +15,7 @@ GRAFANA_IMAGE=${GRAFANA_IMAGE:-grafana/grafana:11.1.0}
 need_image "$TOOLBOX_IMAGE"
 if ! docker image inspect "$PROMETHEUS_IMAGE" >/dev/null 2>&1; then
   timeout 300 docker pull -q "$PROMETHEUS_IMAGE" >/dev/null 2>&1 \
-    || fatal "the image $PROMETHEUS_IMAGE is not here and cannot be pulled: set PROMETHEUS_IMAGE (without a registry: goals-ci-prometheus, built by scripts/docker-prepare.sh)"
+    || fatal "$(_m "the image $PROMETHEUS_IMAGE is not here and cannot be pulled: is this machine online (docker pull $PROMETHEUS_IMAGE)? PROMETHEUS_IMAGE names another Prometheus image" "이미지 $PROMETHEUS_IMAGE가 없고 받을 수도 없습니다. 인터넷에 연결되어 있는지 확인하세요(docker pull $PROMETHEUS_IMAGE). 다른 Prometheus 이미지는 PROMETHEUS_IMAGE로 지정합니다")"
 fi
 NET=$(ex_name monitor-net)
 PROM=$(ex_name prometheus)
