@@ -101,6 +101,8 @@ wait_http_host "http://localhost:$API_PORT/healthz" 200 || fatal "the API on the
 curl_host "http://localhost:$FAV_API_PORT/movies"
 check_http 200 "GET /movies: favorites fetched the films from the API on the host"
 check_out_contains '"title":"A New Hope"' "the films came through host.docker.internal"
+run docker rm -f "$SWAPI_HOST"
+check_rc 0 "docker rm -f: the API goes (it was started without --rm)"
 
 step "forget --add-host"
 run docker run -d --rm --name "$FAV_NO_HOST" --label "$EX_LABEL" -p 127.0.0.1::3000 \
