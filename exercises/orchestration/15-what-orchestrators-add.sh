@@ -1,4 +1,5 @@
-#!/usr/bin/env bash
+#!/bin/sh
+# shellcheck disable=SC3043  # local: dash, busybox sh and bash have it
 # Check of exercises/orchestration/15-what-orchestrators-add.md: the course notes' list of what
 # an orchestrator adds over one Docker host, each shown side by side: plain `docker run` /
 # compose on this host versus a single-node Docker Swarm.
@@ -27,30 +28,31 @@ SVC=$(ex_name swapi)                   # the Swarm service
 SICK=$(ex_name sick)                   # a Swarm service whose healthcheck always fails
 BIG=$(ex_name big)                     # a Swarm service that asks for 1000 GB of memory
 BOX=$(ex_name box)                     # a client on the overlay network
-# quick timings for the check (the page leaves them out): healthchecks every second, a
-# restarted task after 1 s; dnsrr: no virtual IP (no IPVS needed)
-FAST=(--endpoint-mode dnsrr --health-interval 1s --restart-delay 1s)
+# The services get quick timings (the page leaves them out): --health-interval 1s (healthchecks
+# every second), --restart-delay 1s (a restarted task after 1 s), --endpoint-mode dnsrr (no
+# virtual IP: no IPVS needed).
+
 export SWAPI_IMAGE
 
 # wait_task_text SERVICE TEXT SECONDS: until `docker service ps SERVICE` shows TEXT (a state or
 # an error); the listing is left in $OUT.
 wait_task_text() {
-  local svc=$1 text=$2 max=$3 t0 deadline
+  local svc="$1" text="$2" max="$3" t0 deadline
   t0=$(_now); deadline=$(( $(date +%s) + max ))
-  echo "${C_CMD}\$ $(_show docker service ps "$svc" --format '{{.Name}} {{.DesiredState}} {{.CurrentState}} {{.Error}}')${C_OFF}  ${C_DIM}# repeated until it shows \"$text\", at most $max s${C_OFF}"
+  printf '%s\n' "${C_CMD}\$ $(_show docker service ps "$svc" --format '{{.Name}} {{.DesiredState}} {{.CurrentState}} {{.Error}}')${C_OFF}  ${C_DIM}# repeated until it shows \"$text\", at most $max s${C_OFF}"
   while :; do
     OUT=$(docker service ps --no-trunc "$svc" --format '{{.Name}} {{.DesiredState}} {{.CurrentState}} {{.Error}}' 2>&1)
-    [[ $OUT == *"$text"* ]] && break
+    case $OUT in *"$text"*) break ;; esac
     [ "$(date +%s)" -ge "$deadline" ] && break
     sleep 0.5
   done
   _print_output
-  echo "    ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
-  [[ $OUT == *"$text"* ]] && RC=0 || RC=1
+  printf '%s\n' "    ${C_DIM}(after $(_secs "$t0") s)${C_OFF}"
+  case $OUT in *"$text"*) RC=0 ;; *) RC=1 ;; esac
 }
 task_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }
 addresses() { docker exec "$BOX" dig +short "$1" 2>/dev/null | grep -cE '^[0-9]+(\.[0-9]+){3}$'; }
-lacks() { [[ $1 != *"$2"* ]]; }
+lacks() { case $1 in *"$2"*) return 1 ;; *) return 0 ;; esac; }
 compose() { run docker compose -p "$PROJECT" -f "$COMPOSE_FILE_" "$@"; }
 
 # ==========================================================================================
@@ -60,7 +62,8 @@ SWARM_BEFORE=$OUT
 OUR_SWARM=0
 if [ "$SWARM_BEFORE" = inactive ]; then
   GWBRIDGE_BEFORE=$(docker network ls -q --filter name=^docker_gwbridge$)
-  ADDR=$(host_ip); ADDR=${ADDR:-127.0.0.1}
+  run_host ip -4 route get 1.1.1.1
+  ADDR=$(printf '%s\n' "$OUT" | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -1); ADDR=${ADDR:-127.0.0.1}
   run docker swarm init --advertise-addr "$ADDR"
   check_rc 0 "docker swarm init (this engine was in no swarm; it leaves again at the end)"
   [ "$RC" = 0 ] || fatal "no swarm: nothing to compare with"
@@ -82,24 +85,24 @@ NODE_ID=$(docker info -f '{{.Swarm.NodeID}}')
 NODE_NAME=$(docker info -f '{{.Name}}')
 # undone newest first: the services, a wait until their containers are gone, the network
 track cmd docker network rm "$NET"
-WAIT_TASKS=(timeout 60 sh -c "until [ -z \"\$(docker ps -aq --filter name=^$EX_PREFIX-)\" ]; do sleep 0.5; done")
-track cmd "${WAIT_TASKS[@]}"
+WAIT_TASKS="until [ -z \"\$(docker ps -aq --filter name=^$EX_PREFIX- --filter label=com.docker.swarm.task.id)\" ]; do sleep 0.5; done"
+track cmd timeout 60 sh -c "$WAIT_TASKS"
 track cmd docker service rm "$SVC" "$SICK" "$BIG"
 
 # ------------------------------------------------------------------ 1. provisioning
 step "1. provisioning: docker run starts here; a service is placed by the scheduler"
-run docker run -d --name "$PLAIN" --restart no "${EX_LABEL_ARGS[@]}" "$SWAPI_IMAGE"
+run docker run -d --name "$PLAIN" --restart no --label "$EX_LABEL" "$SWAPI_IMAGE"
 track container "$PLAIN"
 check_rc 0 "docker run: one container, on the host your docker CLI talks to (you chose it)"
-run docker network create -d overlay --attachable "${EX_LABEL_ARGS[@]}" "$NET"
+run docker network create -d overlay --attachable --label "$EX_LABEL" "$NET"
 check_rc 0 "an overlay network for the service (it would span every node of the swarm)"
-run docker service create -d --name "$SVC" --replicas 2 --network "$NET" "${FAST[@]}" "${EX_LABEL_ARGS[@]}" "$SWAPI_IMAGE"
+run docker service create -d --name "$SVC" --replicas 2 --network "$NET" --endpoint-mode dnsrr --health-interval 1s --restart-delay 1s --label "$EX_LABEL" "$SWAPI_IMAGE"
 check_rc 0 "docker service create --replicas 2: a desired state, not a container"
 wait_replicas "$SVC" 2 60
 check_rc 0 "2/2: the scheduler started two tasks"
 run docker service ps "$SVC" --format '{{.Name}} {{.Node}} {{.CurrentState}}'
-check_eq "$(grep -c " $NODE_NAME Running" <<<"$OUT")" 2 "each task was placed on a node (here the only one, $NODE_NAME)"
-run docker service create -d --name "$BIG" --reserve-memory 1000G "${FAST[@]}" "${EX_LABEL_ARGS[@]}" "$SWAPI_IMAGE"
+check_eq "$(printf '%s\n' "$OUT" | grep -c " $NODE_NAME Running")" 2 "each task was placed on a node (here the only one, $NODE_NAME)"
+run docker service create -d --name "$BIG" --reserve-memory 1000G --endpoint-mode dnsrr --health-interval 1s --restart-delay 1s --label "$EX_LABEL" "$SWAPI_IMAGE"
 check_rc 0 "a service that asks for 1000 GB of memory"
 wait_task_text "$BIG" "insufficient resources" 20
 check_out_contains "Pending" "no node has room: the task stays Pending ..."
@@ -130,14 +133,14 @@ track cmd docker compose -p "$PROJECT" -f "$EX_ROOT/$COMPOSE_FILE_" down --timeo
 compose up -d --wait --scale swapi=3
 check_rc 0 "docker compose up -d --scale swapi=3: three containers, all on this host"
 compose ps --format '{{.Name}} {{.State}}'
-check_eq "$(grep -c ' running$' <<<"$OUT")" 3 "docker compose ps: 3 running"
+check_eq "$(printf '%s\n' "$OUT" | grep -c ' running$')" 3 "docker compose ps: 3 running"
 run docker run --rm --network "${PROJECT}_default" "$TOOLBOX_IMAGE" dig +short swapi
-check_eq "$(grep -cE '^[0-9.]+$' <<<"$OUT")" 3 "on the project's network the name swapi gives the 3 containers"
+check_eq "$(printf '%s\n' "$OUT" | grep -cE '^[0-9.]+$')" 3 "on the project's network the name swapi gives the 3 containers"
 run docker kill "$PROJECT-swapi-1"
 check_rc 0 "docker kill one of them"
 sleep 3
 compose ps --format '{{.Name}} {{.State}}'
-check_eq "$(grep -c ' running$' <<<"$OUT")" 2 "3 s later: 2 running; compose does not keep a count, it ran once"
+check_eq "$(printf '%s\n' "$OUT" | grep -c ' running$')" 2 "3 s later: 2 running; compose does not keep a count, it ran once"
 compose up -d --wait --scale swapi=3
 check_eq "$RC" 0 "only when you run up again is the count restored (docker compose up ...)"
 run docker service scale --detach "$SVC=3"
@@ -147,28 +150,28 @@ check_rc 0 "3/3: Swarm reaches it and then keeps it (step 2)"
 
 # ------------------------------------------------------------------ 4. service discovery
 step "4. service discovery: one name for all the tasks, kept up to date"
-run docker run -d --name "$PLAIN" --restart no "${EX_LABEL_ARGS[@]}" "$SWAPI_IMAGE"
+run docker run -d --name "$PLAIN" --restart no --label "$EX_LABEL" "$SWAPI_IMAGE"
 check_rc 125 "a container name is ONE container: a second $PLAIN is refused"
 check_out_contains "is already in use" "(Conflict: the name is taken)"
-run docker run -d --name "$BOX" --network "$NET" "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE"
+run docker run -d --name "$BOX" --network "$NET" --label "$EX_LABEL" "$TOOLBOX_IMAGE"
 track container "$BOX"
 check_rc 0 "a toolbox container on the service's overlay network"
 for _ in $(seq 20); do [ "$(addresses "tasks.$SVC")" = 3 ] && break; sleep 0.5; done
 run docker exec "$BOX" dig +short "tasks.$SVC"
 check_eq "$(addresses "tasks.$SVC")" 3 "tasks.$SVC: the 3 tasks' addresses, wherever they run"
 wait_http "http://$SVC:8000/healthz" 200 20 docker exec "$BOX"
-run docker exec "$BOX" "${CURL[@]}" "http://$SVC:8000/api/people/1/"
+curl_in "$BOX" "http://$SVC:8000/api/people/1/"
 check_out_contains '"name":"Luke Skywalker"' "the service name answers (a different task each time the DNS rotates)"
 
 # ------------------------------------------------------------------ 5. health
 step "5. health: an unhealthy container keeps running; an unhealthy task is replaced"
-run docker run -d --name "$SICK_PLAIN" --health-cmd false --health-interval 1s --health-retries 2 "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE" sleep infinity
+run docker run -d --name "$SICK_PLAIN" --health-cmd false --health-interval 1s --health-retries 2 --label "$EX_LABEL" "$TOOLBOX_IMAGE" sleep infinity
 track container "$SICK_PLAIN"
 check_rc 0 "docker run with a healthcheck that always fails (false)"
 # sleep ignores SIGTERM: killed after the grace period, exit 137, so the task is Failed with
 # its reason (a clean exit 0 would make it Complete, without one)
 run docker service create -d --name "$SICK" --health-cmd false --health-interval 1s --health-retries 2 \
-  --stop-grace-period 1s --endpoint-mode dnsrr --restart-delay 1s "${EX_LABEL_ARGS[@]}" "$TOOLBOX_IMAGE" sleep infinity
+  --stop-grace-period 1s --endpoint-mode dnsrr --restart-delay 1s --label "$EX_LABEL" "$TOOLBOX_IMAGE" sleep infinity
 check_rc 0 "docker service create with the same healthcheck"
 for _ in $(seq 30); do [ "$(inspect '{{.State.Health.Status}}' "$SICK_PLAIN")" = unhealthy ] && break; sleep 0.5; done
 run docker ps --filter "name=^$SICK_PLAIN\$" --format '{{.Names}} {{.Status}}'
@@ -179,7 +182,7 @@ wait_task_text "$SICK" "unhealthy container" 30
 check_rc 0 "Swarm stopped the unhealthy task (docker service ps: \"unhealthy container\") ..."
 sleep 3
 run docker service ps "$SICK" --format '{{.Name}} {{.DesiredState}} {{.CurrentState}}'
-check_true "... and started another one in its place ($(grep -c . <<<"$OUT") tasks so far)" -- test "$(grep -c . <<<"$OUT")" -ge 2
+check_true "... and started another one in its place ($(printf "%s\n" "$OUT" | grep -c .) tasks so far)" -- test "$(printf "%s\n" "$OUT" | grep -c .)" -ge 2
 run docker service rm "$SICK"
 check_rc 0 "docker service rm (it would go on replacing it for ever)"
 
@@ -218,8 +221,8 @@ untrack_cmd docker service rm "$SVC" "$SICK" "$BIG"
 compose down --timeout 5
 check_rc 0 "docker compose down"
 [ "$RC" = 0 ] && untrack_cmd docker compose -p "$PROJECT" -f "$EX_ROOT/$COMPOSE_FILE_" down --timeout 5
-run "${WAIT_TASKS[@]}"
-untrack_cmd "${WAIT_TASKS[@]}"
+run timeout 60 sh -c "$WAIT_TASKS"
+untrack_cmd timeout 60 sh -c "$WAIT_TASKS"
 run docker network rm "$NET"
 check_rc 0 "docker network rm (once no task uses it)"
 [ "$RC" = 0 ] && untrack_cmd docker network rm "$NET"
