@@ -11,14 +11,15 @@
 #      the exercises phase) and loaded into that engine, never built there
 #   3. each check, run by dash in the minimal container, EX_ENGINE=auto (it must detect Desktop)
 # The other exercises' reasons to be the same on Desktop: exercises/README.md, "On Docker Desktop".
-# Environment: DESKTOP_CHECKS (default: 01 02 03 04 05 06 10 11 16), DESKTOP_KEEP=1 keeps the
+# Environment: DESKTOP_CHECKS (default: 01 02 03 04 05 06 08 10 11 15 16: every check written in
+# POSIX sh), DESKTOP_KEEP=1 keeps the
 # engine afterwards (scripts/desktop-engine.sh down removes it).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 t0=$SECONDS
 say() { echo "[desktop] $((SECONDS - t0))s $*"; }
-read -r -a CHECKS <<<"${DESKTOP_CHECKS:-01 02 03 04 05 06 10 11 16}"
+read -r -a CHECKS <<<"${DESKTOP_CHECKS:-01 02 03 04 05 06 08 10 11 15 16}"
 MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb}
 IMAGES=(course-toolbox goals-backend goals-favorites goals-swapi goals-frontend "$MONGO_IMAGE"
   course-mongosh goals-dev debian:bookworm-slim)
@@ -41,15 +42,20 @@ bash scripts/desktop-engine.sh load "${IMAGES[@]}" || exit 1
 bash scripts/desktop-engine.sh prove || exit 1
 
 # the minimal machine: Debian's base (dash as sh, coreutils, sed, mawk, grep) with this machine's
-# docker CLI and its Compose plugin; the checkout and /tmp at the same paths (the engine shares
+# docker CLI and its Compose and buildx plugins (Docker Desktop ships both); the checkout and /tmp at the same paths (the engine shares
 # them, as Desktop shares a Mac's folders)
 DOCKER_BIN=$(command -v docker)
-COMPOSE_PLUGIN=$(docker info --format '{{range .ClientInfo.Plugins}}{{if eq .Name "compose"}}{{.Path}}{{end}}{{end}}')
-[ -n "$COMPOSE_PLUGIN" ] || { echo "[desktop] docker compose (the CLI plugin) is missing"; exit 1; }
+plugin() { docker info --format "{{range .ClientInfo.Plugins}}{{if eq .Name \"$1\"}}{{.Path}}{{end}}{{end}}"; }
+COMPOSE_PLUGIN=$(plugin compose)
+BUILDX_PLUGIN=$(plugin buildx)
+if [ -z "$COMPOSE_PLUGIN" ] || [ -z "$BUILDX_PLUGIN" ]; then
+  echo "[desktop] docker compose or buildx (CLI plugins, as Docker Desktop has them) is missing"; exit 1
+fi
 minimal() {
   docker run --rm --label goals.desktop=check -v "$ROOT:$ROOT" -v /tmp:/tmp -w "$ROOT" \
     -v "$DOCKER_BIN:/usr/local/bin/docker:ro" \
     -v "$COMPOSE_PLUGIN:/usr/local/lib/docker/cli-plugins/docker-compose:ro" \
+    -v "$BUILDX_PLUGIN:/usr/local/lib/docker/cli-plugins/docker-buildx:ro" \
     -e DOCKER_HOST="$HOST" -e MONGO_IMAGE="$MONGO_IMAGE" -e EX_BUILD=0 -e EX_ENGINE=auto \
     "$CLI_IMAGE" "$@"
 }
