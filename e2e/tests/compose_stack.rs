@@ -979,12 +979,17 @@ fn wrong_password(r: &mut Report, s: &mut Stack) {
         said.as_ref().map(drop).map_err(Clone::clone)
     });
     r.note(line.as_deref().unwrap_or(""));
+    // the whole line (the note above shows its start only)
+    let full = said
+        .as_ref()
+        .ok()
+        .and_then(|(text, _)| text.lines().find(|l| l.contains("authentication failed")))
+        .unwrap_or("");
     r.check(
         "and what to do: the volume keeps its first root user (docker compose down -v)",
         || {
-            let l = line.as_deref().unwrap_or("");
-            ensure(l.contains("docker compose down -v"), || {
-                clip(l, 220).to_owned()
+            ensure(full.contains("docker compose down -v"), || {
+                clip(full, 400).to_owned()
             })
         },
     );
