@@ -124,8 +124,9 @@ on_desktop() { [ "$EX_ENGINE" = desktop ]; }
 # ---------------------------------------------------------------- language
 # EX_LANG=ko: the check's own words (the header, steps, "expect", PASS/FAIL and their reasons,
 # the cleanup, the hints) in Korean, as the Korean pages; en: English. Default: from the
-# locale (LC_ALL, LC_MESSAGES, LANG starting with ko). The commands, their output and each
-# check's own descriptions of what it checks stay as they are.
+# locale (LC_ALL, LC_MESSAGES, LANG starting with ko). The commands and their output stay as
+# they are. Each check writes its own texts (step, say, expect, desktop_note and the WHAT of
+# every assertion) in both languages, "ENGLISH |ko| KOREAN" (see _tr).
 case ${EX_LANG:-auto} in
   ko|en) ;;
   auto) case ${LC_ALL:-${LC_MESSAGES:-${LANG:-}}} in ko*) EX_LANG=ko ;; *) EX_LANG=en ;; esac ;;
@@ -133,6 +134,16 @@ case ${EX_LANG:-auto} in
 esac
 # _m ENGLISH KOREAN: the text in the check's language
 _m() { if [ "$EX_LANG" = ko ]; then printf '%s' "$2"; else printf '%s' "$1"; fi; }
+# _tr TEXT: sets _T to TEXT's half in the check's language. A check's texts are written
+# "ENGLISH |ko| KOREAN" (both halves with the same $variables); a text without " |ko| " is
+# used as it is. No subshell: the assertions call it for every line they print. A check's own
+# helper that adds words to a WHAT it was given calls _tr on the WHAT first.
+_tr() {
+  case $1 in
+    *' |ko| '*) if [ "$EX_LANG" = ko ]; then _T=${1#*' |ko| '}; else _T=${1%%' |ko| '*}; fi ;;
+    *) _T=$1 ;;
+  esac
+}
 
 # ---------------------------------------------------------------- begin / end / steps
 # ex_begin NUMBER TITLE: names the run, installs the cleanup trap, prints the header.
@@ -147,6 +158,7 @@ ex_begin() {
   trap 'echo; _m interrupted 중단됨; echo; exit 130' INT TERM
   _detect_engine
   printf '%s\n' "=================================================================="
+  _tr "$EX_TITLE"; EX_TITLE=$_T
   printf '%s\n' "$(_m exercise 실습) $EX_NAME: $EX_TITLE"
   printf '%s\n' "$(_m "(everything it creates is named $EX_PREFIX-* and labelled $EX_LABEL)" "(이 점검이 만드는 것은 모두 이름이 $EX_PREFIX-*이고 레이블 $EX_LABEL이 붙습니다)")"
   if on_desktop; then printf '%s\n' "($(_m engine 엔진): Docker Desktop: $EX_ENGINE_WHY)"; else printf '%s\n' "($(_m "engine: Docker Engine on Linux" "엔진: Linux의 Docker Engine"): $EX_ENGINE_WHY)"; fi
@@ -166,12 +178,13 @@ step() {
   _end_step
   EX_STEP=$((EX_STEP + 1))
   echo
-  printf '%s\n' "--- $(_m "step $EX_STEP" "${EX_STEP}단계"): $*"
+  _tr "$*"
+  printf '%s\n' "--- $(_m "step $EX_STEP" "${EX_STEP}단계"): $_T"
   EX_STEP_T0=$(_now)
 }
 
 # say TEXT: an explanation line.
-say() { printf '%s\n' "  # $*"; }
+say() { _tr "$*"; printf '%s\n' "  # $_T"; }
 
 _ex_exit() {
   local rc=$?
@@ -305,10 +318,10 @@ free_host_port() {
 }
 
 # expect TEXT: what the student should see, printed before the assertions.
-expect() { printf '%s\n' "  $(_m expect 기대): $*"; }
+expect() { _tr "$*"; printf '%s\n' "  $(_m expect 기대): $_T"; }
 
 # on_desktop_expect TEXT: what a Docker Desktop user sees instead at this point, and why.
-desktop_note() { printf '%s\n' "  $(_m "on Docker Desktop" "Docker Desktop에서는"): $*"; }
+desktop_note() { _tr "$*"; printf '%s\n' "  $(_m "on Docker Desktop" "Docker Desktop에서는"): $_T"; }
 
 # run_bg LOGFILE CMD...: prints "$ CMD &", starts it in the background with its output in
 # LOGFILE; its pid in $BG_PID (stopped at cleanup by the caller's `track pid`).
@@ -320,8 +333,8 @@ run_bg() {
 }
 
 # ---------------------------------------------------------------- assertions
-pass() { EX_PASS=$((EX_PASS + 1)); printf '%s\n' "  ${C_PASS}$(_m PASS 통과)${C_OFF} $*"; }
-fail() { EX_FAIL=$((EX_FAIL + 1)); printf '%s\n' "  ${C_FAIL}$(_m FAIL 실패)${C_OFF} $*"; }
+pass() { EX_PASS=$((EX_PASS + 1)); _tr "$*"; printf '%s\n' "  ${C_PASS}$(_m PASS 통과)${C_OFF} $_T"; }
+fail() { EX_FAIL=$((EX_FAIL + 1)); _tr "$*"; printf '%s\n' "  ${C_FAIL}$(_m FAIL 실패)${C_OFF} $_T"; }
 # fatal TEXT: a failure after which the rest of the exercise makes no sense.
 fatal() { fail "$*"; printf '%s\n' "  ($(_m "cannot go on" "더 진행할 수 없습니다"))"; exit 1; }
 
@@ -330,12 +343,14 @@ _outline() { printf '%s' "$OUT" | tr '\n' ' ' | cut -c1-300; }
 # check_rc CODE WHAT: the last command's exit code is CODE ("nonzero": anything but 0).
 check_rc() {
   local want="$1"; shift
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   if { [ "$want" = nonzero ] && [ "$RC" -ne 0 ]; } || [ "$RC" = "$want" ]; then pass "$* ($(_m "exit code" "종료 코드") $RC)"
   else fail "$*: $(_m "expected exit code $want, got $RC; output" "기대한 종료 코드는 $want, 실제는 $RC. 출력"): $(_outline)"; fi
 }
 # check_out_contains TEXT WHAT / check_out_lacks TEXT WHAT: on the last command's output.
 check_out_contains() {
   local want="$1"; shift
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   case $OUT in
     *"$want"*) pass "$* ($(_m "output has" "출력에 있음:") \"$want\")" ;;
     *) fail "$*: $(_m "expected the output to contain \"$want\"; got" "출력에 \"$want\"가 있어야 하는데 없습니다. 출력"): $(_outline)" ;;
@@ -343,6 +358,7 @@ check_out_contains() {
 }
 check_out_lacks() {
   local bad="$1"; shift
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   case $OUT in
     *"$bad"*) fail "$*: $(_m "expected the output NOT to contain \"$bad\"; got" "출력에 \"$bad\"가 없어야 하는데 있습니다. 출력"): $(_outline)" ;;
     *) pass "$* ($(_m "output has no" "출력에 없음:") \"$bad\")" ;;
@@ -351,17 +367,20 @@ check_out_lacks() {
 # check_out_match REGEX WHAT: the output matches an extended regex (grep -E, any line).
 check_out_match() {
   local re="$1"; shift
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   if printf '%s\n' "$OUT" | grep -Eq -- "$re"; then pass "$* ($(_m "output matches" "출력이 패턴과 맞음:") /$re/)"
   else fail "$*: $(_m "expected the output to match /$re/; got" "출력이 /$re/ 패턴과 맞아야 하는데 맞지 않습니다. 출력"): $(_outline)"; fi
 }
 # check_eq ACTUAL EXPECTED WHAT / check_ne ACTUAL UNEXPECTED WHAT
 check_eq() {
   local a="$1" b="$2"; shift 2
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   if [ "$a" = "$b" ]; then pass "$* (\"$a\")"
   else fail "$*: $(_m "expected \"$b\", got \"$a\"" "기대한 값은 \"$b\", 실제는 \"$a\"")"; fi
 }
 check_ne() {
   local a="$1" b="$2"; shift 2
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   if [ "$a" != "$b" ]; then pass "$* (\"$a\" $(_m "is not" "≠") \"$b\")"
   else fail "$*: $(_m "expected something other than \"$b\"" "\"$b\"가 아닌 값이어야 합니다")"; fi
 }
@@ -379,6 +398,7 @@ check_true() {
 http_status() { printf '%s\n' "$OUT" | sed -n 's/^HTTP \([0-9][0-9][0-9]\)$/\1/p' | tail -1; }
 check_http() {
   local want="$1" got; shift
+  _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   got=$(http_status)
   if [ "$got" = "$want" ]; then pass "$* (HTTP $got)"
   else fail "$*: $(_m "expected HTTP $want, got ${got:-no answer}; output" "기대한 응답은 HTTP $want, 실제는 ${got:-응답 없음}. 출력"): $(_outline)"; fi

@@ -9,6 +9,8 @@
 # changed; EX_BUILD=0 skips it). Each check cleans up after itself; this script prints a
 # summary with timings and closes with "exercises: N passed, M failed" (exit 1 if any failed).
 # EX_SH: the shell for the checks written in POSIX sh (default sh; e.g. EX_SH="busybox sh").
+# EX_LANG_AUDIT=1 (with EX_LANG=ko): a check also fails when a line it prints in its own words
+# is not Korean (lang_audit below: commands and their output aside); the lines are listed.
 # On a machine without a container registry: MONGO_IMAGE=goals-ci-secantusdb
 # (built by scripts/docker-prepare.sh); see exercises/README.md.
 set -uo pipefail
@@ -56,6 +58,27 @@ docker info >/dev/null 2>&1 || {
   exit 1
 }
 
+# lang_audit TRANSCRIPT: the lines of a check's transcript whose own words have no Korean in
+# them. Not its words: blank lines, the header's rules, commands ("$ ...") and their output
+# (indented four spaces). Of the other lines the framework's part is taken off first (the
+# "--- N단계:", "기대:", "# ", "통과"/"실패" prefixes, a PASS line's closing "(...)" and a FAIL
+# line's reason), so what is checked is the check's own text (its step, explanation, WHAT).
+# Prints the offending lines; status 1 when there are any.
+lang_audit() {
+  local bad
+  # Hangul syllables (U+AC00-U+D7A3) start with the bytes 0xEA-0xED in UTF-8
+  bad=$(sed 's/\x1b\[[0-9;]*m//g' "$1" | grep -vE '^$|^=+$|^\$ |^    ' | LC_ALL=C sed -E \
+    -e '/^  통과 /{s/^  통과 //; s/ \([^()]*\)$//;}' \
+    -e '/^  실패 /{s/^  실패 //; s/: (기대한 |출력에 |출력이 |"[^"]*"가 아닌 ).*$//;}' \
+    -e 's/^--- [0-9]+단계: //; s/^  기대: //; s/^  Docker Desktop에서는: //; s/^  # //; s/^실습 [^:]*: //' \
+    | LC_ALL=C grep -v $'[\xea-\xed]')
+  case $? in 0|1) ;; *) echo "EX_LANG_AUDIT: could not read $1" >&2; return 1 ;; esac
+  [ -z "$bad" ] && return 0
+  echo "EX_LANG_AUDIT: $(printf '%s\n' "$bad" | wc -l) line(s) of $(basename "$1" .log) in its own words are not Korean:"
+  printf '%s\n' "$bad" | sed 's/^/  | /'
+  return 1
+}
+
 PASSED=0
 FAILED=0
 SUMMARY=()
@@ -70,10 +93,19 @@ for e in "${SELECTED[@]}"; do
   t0=$SECONDS
   # a check for any machine starts with #!/bin/sh (POSIX sh: needs only docker); the rest bash
   case $(head -1 "$HERE/$e") in
-    '#!/bin/sh'*) ${EX_SH:-sh} "$HERE/$e" ;;
-    *) bash "$HERE/$e" ;;
+    '#!/bin/sh'*) read -ra shell <<<"${EX_SH:-sh}" ;;
+    *) shell=(bash) ;;
   esac
-  rc=$?
+  if [ "${EX_LANG_AUDIT:-0}" = 1 ]; then
+    log="${TMPDIR:-/tmp}/$(basename "$e" .sh).log"
+    "${shell[@]}" "$HERE/$e" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    lang_audit "$log" || { [ "$rc" = 0 ] && rc=1; }
+    rm -f "$log"
+  else
+    "${shell[@]}" "$HERE/$e"
+    rc=$?
+  fi
   [ "$rc" = 130 ] && INTERRUPTED=1   # the check was interrupted (it cleaned up): stop here
   took=$((SECONDS - t0))
   if [ "$rc" -eq 0 ]; then
