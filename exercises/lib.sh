@@ -160,7 +160,7 @@ ex_begin() {
   printf '%s\n' "=================================================================="
   _tr "$EX_TITLE"; EX_TITLE=$_T
   printf '%s\n' "$(_m exercise 실습) $EX_NAME: $EX_TITLE"
-  printf '%s\n' "$(_m "(everything it creates is named $EX_PREFIX-* and labelled $EX_LABEL)" "(이 점검이 만드는 것은 모두 이름이 $EX_PREFIX-*이고 레이블 $EX_LABEL이 붙습니다)")"
+  printf '%s\n' "$(_m "(everything it creates is named $EX_PREFIX-* and labelled $EX_LABEL)" "(이 점검이 만드는 것은 모두 이름이 $EX_PREFIX-*이고 $EX_LABEL 레이블이 붙습니다)")"
   if on_desktop; then printf '%s\n' "($(_m engine 엔진): Docker Desktop: $EX_ENGINE_WHY)"; else printf '%s\n' "($(_m "engine: Docker Engine on Linux" "엔진: Linux의 Docker Engine"): $EX_ENGINE_WHY)"; fi
   printf '%s\n' "=================================================================="
 }
@@ -243,10 +243,17 @@ _report_rc() {
   return 0
 }
 
+# _command_line NOTE CMD...: the line "$ CMD" as the student types it, NOTE (if any) after it
+# as a comment (where it ran).
+_command_line() {
+  local note="$1"; shift
+  printf '%s\n' "${C_CMD}\$ $(_show "$@")${C_OFF}${note:+  ${C_DIM}# $note${C_OFF}}"
+}
+
 # run CMD...: prints "$ CMD", runs it (stdout and stderr together into $OUT, exit code into
 # $RC), prints the output. Never stops the script: assertions decide.
 run() {
-  printf '%s\n' "${C_CMD}\$ $(_show "$@")${C_OFF}"
+  _command_line '' "$@"
   _capture "$@"
   _print_output
   _report_rc
@@ -254,7 +261,7 @@ run() {
 
 # run_quiet CMD...: like run, but the output is not printed (still in $OUT).
 run_quiet() {
-  printf '%s\n' "${C_CMD}\$ $(_show "$@")${C_OFF}"
+  _command_line '' "$@"
   _capture "$@"
   _report_rc
 }
@@ -266,7 +273,8 @@ run_quiet() {
 # the engine runs in, where published ports listen too (Desktop forwards them to the machine's
 # localhost). So the check needs no curl, ip or nc here.
 host_probe() {
-  EX_HOST=$(ex_name host)
+  # named ex-NN.host, outside the ex-NN-* names a check counts or filters on (name=^ex-NN-)
+  EX_HOST=$EX_PREFIX.host
   docker container inspect "$EX_HOST" >/dev/null 2>&1 && return 0
   docker run -d --name "$EX_HOST" --label "$EX_LABEL" --network host "$TOOLBOX_IMAGE" >/dev/null 2>&1 \
     || fatal "$(_m "cannot start the toolbox on the host's network" "호스트의 네트워크에서 toolbox를 시작할 수 없습니다") (docker run --network host $TOOLBOX_IMAGE)"
@@ -276,10 +284,14 @@ host_probe() {
 # run_host CMD...: like run, CMD run on the Docker host's network (see host_probe); printed as
 # the student types it, with where it ran.
 run_host() {
-  host_probe
-  printf '%s\n' "${C_CMD}\$ $(_show "$@")${C_OFF}  ${C_DIM}# $(_m "on the Docker host's network" "Docker 호스트의 네트워크에서"): docker exec $EX_HOST ...${C_OFF}"
-  _capture docker exec "$EX_HOST" "$@"
+  run_host_quiet "$@"
   _print_output
+}
+# run_host_quiet CMD...: run_host, the output not printed (still in $OUT).
+run_host_quiet() {
+  host_probe
+  _command_line "$(_m "on the Docker host's network" "Docker 호스트의 네트워크에서"): docker exec $EX_HOST ..." "$@"
+  _capture docker exec "$EX_HOST" "$@"
   _report_rc
 }
 
@@ -291,12 +303,8 @@ curl_host() {
   run_host curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"
 }
 quiet_curl_host() {   # curl_host, the body not printed (still in $OUT)
-  local url="$1"
-  shift
-  host_probe
-  printf '%s\n' "${C_CMD}\$ $(_show curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url")${C_OFF}  ${C_DIM}# $(_m "on the Docker host's network" "Docker 호스트의 네트워크에서"): docker exec $EX_HOST ...${C_OFF}"
-  _capture docker exec "$EX_HOST" curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"
-  _report_rc
+  local url="$1"; shift
+  run_host_quiet curl -s --max-time 10 -w '\nHTTP %{http_code}\n' "$@" "$url"
 }
 curl_in() {
   local c="$1" url="$2"; shift 2
@@ -353,14 +361,14 @@ check_out_contains() {
   _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   case $OUT in
     *"$want"*) pass "$* ($(_m "output has" "출력에 있음:") \"$want\")" ;;
-    *) fail "$*: $(_m "expected the output to contain \"$want\"; got" "출력에 \"$want\"가 있어야 하는데 없습니다. 출력"): $(_outline)" ;;
+    *) fail "$*: $(_m "expected the output to contain \"$want\"; got" "출력에 \"$want\" 문자열이 있어야 하는데 없습니다. 출력"): $(_outline)" ;;
   esac
 }
 check_out_lacks() {
   local bad="$1"; shift
   _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   case $OUT in
-    *"$bad"*) fail "$*: $(_m "expected the output NOT to contain \"$bad\"; got" "출력에 \"$bad\"가 없어야 하는데 있습니다. 출력"): $(_outline)" ;;
+    *"$bad"*) fail "$*: $(_m "expected the output NOT to contain \"$bad\"; got" "출력에 \"$bad\" 문자열이 없어야 하는데 있습니다. 출력"): $(_outline)" ;;
     *) pass "$* ($(_m "output has no" "출력에 없음:") \"$bad\")" ;;
   esac
 }
@@ -382,7 +390,7 @@ check_ne() {
   local a="$1" b="$2"; shift 2
   _tr "$*"; set -- "$_T"   # the WHAT in the check's language
   if [ "$a" != "$b" ]; then pass "$* (\"$a\" $(_m "is not" "≠") \"$b\")"
-  else fail "$*: $(_m "expected something other than \"$b\"" "\"$b\"가 아닌 값이어야 합니다")"; fi
+  else fail "$*: $(_m "expected something other than \"$b\"" "\"$b\" 말고 다른 값이어야 합니다")"; fi
 }
 # check_true WHAT... -- CMD...: passes when CMD exits 0 (CMD is not printed: use for inspecting
 # values the transcript already shows).
@@ -411,7 +419,7 @@ http_body() { printf '%s\n' "$OUT" | sed '$d'; }
 # `docker exec ex-04-box` (then the curl of that container is used).
 wait_http() {
   local url="$1" code="$2" max="${3:-$EX_WAIT}"; shift 3
-  printf '%s\n' "${C_CMD}\$ $(_show "$@" curl -s -o /dev/null -w '%{http_code}' "$url")${C_OFF}  ${C_DIM}# $(_m "repeated until $code, at most $max s" "$code이 나올 때까지 반복, 최대 ${max}초")${C_OFF}"
+  _command_line "$(_m "repeated until $code, at most $max s" "$code 응답이 나올 때까지 반복, 최대 ${max}초")" "$@" curl -s -o /dev/null -w '%{http_code}' "$url"
   _poll_until "$code" "$max" 0.2 "$@" curl -s -o /dev/null --max-time 8 -w '%{http_code}' "$url"
 }
 # wait_http_host URL CODE [SECONDS]: wait_http from the Docker host's network (see host_probe).
@@ -420,20 +428,44 @@ wait_http_host() {
   wait_http "$1" "$2" "${3:-}" docker exec "$EX_HOST"
 }
 
-# _poll_until WANT SECONDS EVERY CMD...: runs CMD every EVERY s until it prints WANT or SECONDS
-# have passed; prints the last output and the time taken. OUT = that output; RC (and the
-# return status) 0 when it was WANT, else 1.
-_poll_until() {
-  local want="$1" max="$2" every="$3" t0 deadline; shift 3
-  t0=$(_now); deadline=$(( $(date +%s) + max ))
+# _poll MODE WANT SECONDS EVERY CMD...: runs CMD every EVERY s until its output is WANT (MODE
+# is), has WANT in it (MODE has) or CMD exits 0 (MODE ok; WANT unused), or SECONDS have passed.
+# Prints nothing. OUT = the last output (stderr too with has/ok), POLL_T0 = when it started;
+# RC (and the return status) 0 when it matched, else 1.
+_poll() {
+  local mode="$1" want="$2" max="$3" every="$4" deadline; shift 4
+  POLL_T0=$(_now); deadline=$(( $(date +%s) + max ))
   while :; do
-    OUT=$("$@" 2>/dev/null)
-    [ "$OUT" = "$want" ] && break
-    [ "$(date +%s)" -ge "$deadline" ] && break
+    RC=1
+    case $mode in
+      is) OUT=$("$@" 2>/dev/null); [ "$OUT" = "$want" ] && RC=0 ;;
+      has) OUT=$("$@" 2>&1); case $OUT in *"$want"*) RC=0 ;; esac ;;
+      ok) OUT=$("$@" 2>&1) && RC=0 ;;
+    esac
+    [ "$RC" = 0 ] && return 0
+    [ "$(date +%s)" -ge "$deadline" ] && return 1
     sleep "$every"
   done
-  printf '%s\n' "    $OUT ${C_DIM}($(_m "after $(_secs "$t0") s" "$(_secs "$t0")초 뒤"))${C_OFF}"
-  if [ "$OUT" = "$want" ]; then RC=0; else RC=1; fi
+}
+# _after: " (after T s)" since the last _poll started, dimmed.
+_after() { printf '%s' "${C_DIM}($(_m "after $(_secs "$POLL_T0") s" "$(_secs "$POLL_T0")초 뒤"))${C_OFF}"; }
+
+# _poll_until WANT SECONDS EVERY CMD...: _poll is, then prints the last output and the time
+# taken. OUT = that output; RC (and the return status) 0 when it was WANT, else 1.
+_poll_until() {
+  _poll is "$@"
+  printf '%s\n' "    $OUT $(_after)"
+  return "$RC"
+}
+
+# wait_tcp_host PORT [SECONDS]: until something accepts TCP connections on the Docker host's
+# 127.0.0.1:PORT (nc -z in the host's toolbox, see host_probe); RC 0 when it did in time.
+wait_tcp_host() {
+  local port="$1" max="${2:-$EX_WAIT}"
+  host_probe
+  _command_line "$(_m "on the Docker host's network, repeated until it connects, at most $max s" "Docker 호스트의 네트워크에서, 연결될 때까지 반복, 최대 ${max}초")" nc -z 127.0.0.1 "$port"
+  _poll ok '' "$max" 0.2 docker exec "$EX_HOST" nc -z 127.0.0.1 "$port"
+  if [ "$RC" = 0 ]; then printf '%s\n' "    $(_m connected "연결됨") $(_after)"; else printf '%s\n' "    $(_m "no connection" "연결 안 됨") $(_after)"; fi
   return "$RC"
 }
 
@@ -460,9 +492,9 @@ need_image() {
     if [ "$img" = "$MONGO_IMAGE" ]; then
       printf '%s\n' "  ($(_m "pulling" "받는 중:") $img)"
       if _timeout 300 docker pull -q "$img" >/dev/null 2>&1; then continue; fi
-      fatal "$(_m "the MongoDB image $img is not here and cannot be pulled: is this machine online (docker pull $img)? On a CPU without AVX use MONGO_IMAGE=mongo:4.4" "MongoDB 이미지 $img가 없고 받을 수도 없습니다. 인터넷에 연결되어 있는지 확인하세요(docker pull $img). AVX가 없는 CPU라면 MONGO_IMAGE=mongo:4.4를 쓰세요")"
+      fatal "$(_m "the MongoDB image $img is not here and cannot be pulled: is this machine online (docker pull $img)? On a CPU without AVX use MONGO_IMAGE=mongo:4.4" "MongoDB 이미지($img)가 없고 받을 수도 없습니다. 인터넷에 연결되어 있는지 확인하세요(docker pull $img). AVX가 없는 CPU라면 MONGO_IMAGE=mongo:4.4를 쓰세요")"
     fi
-    fatal "$(_m "image $img is missing: build it with exercises/build-images.sh" "이미지 $img가 없습니다. exercises/build-images.sh로 빌드하세요")"
+    fatal "$(_m "image $img is missing: build it with exercises/build-images.sh" "이미지($img)가 없습니다. exercises/build-images.sh로 빌드하세요")"
   done
 }
 
@@ -505,17 +537,17 @@ _remove() {
 
 ex_cleanup() {
   if [ "${EX_KEEP:-0}" = 1 ]; then
-    echo; printf '%s\n' "--- EX_KEEP=1: $(_m "left in place (remove with" "지우지 않고 남겨 두었습니다(지우려면"): docker rm -f \$(docker ps -aq --filter label=$EX_LABEL --filter name=^$EX_PREFIX-))"
+    echo; printf '%s\n' "--- EX_KEEP=1: $(_m "left in place (remove with" "지우지 않고 남겨 두었습니다(지우려면"): docker rm -f \$(docker ps -aq --filter label=$EX_LABEL --filter 'name=^${EX_PREFIX}[-.]'))"
     return
   fi
   local t0 c i
   t0=$(_now)
   echo
-  printf '%s\n' "--- $(_m "cleanup: what $EX_PREFIX created" "정리: $EX_PREFIX가 만든 것")"
+  printf '%s\n' "--- $(_m "cleanup: what $EX_PREFIX created" "정리: $EX_PREFIX 점검이 만든 것")"
   # newest first; then, as a safety net, anything of this exercise that was created but not
   # tracked (e.g. a failed run whose container exists), found by label AND name prefix
   _remove container "$EX_CONTAINERS"
-  _remove container "$(docker ps -aq --filter "label=$EX_LABEL" --filter "name=^$EX_PREFIX-" 2>/dev/null)"
+  _remove container "$(docker ps -aq --filter "label=$EX_LABEL" --filter "name=^${EX_PREFIX}[-.]" 2>/dev/null)"
   _remove network "$EX_NETWORKS"
   _remove network "$(docker network ls -q --filter "label=$EX_LABEL" --filter "name=^$EX_PREFIX-" 2>/dev/null)"
   _remove volume "$EX_VOLUMES"
@@ -545,7 +577,7 @@ replicas() {
 wait_replicas() {
   local svc="$1" want="$2" max="$3"
   case $want in */*) ;; *) want=$want/$want ;; esac
-  printf '%s\n' "${C_CMD}\$ $(_show docker service ls --filter "name=$svc" --format '{{.Replicas}}')${C_OFF}  ${C_DIM}# $(_m "repeated until $want, at most $max s" "$want이 될 때까지 반복, 최대 ${max}초")${C_OFF}"
+  _command_line "$(_m "repeated until $want, at most $max s" "$want 상태가 될 때까지 반복, 최대 ${max}초")" docker service ls --filter "name=$svc" --format '{{.Replicas}}'
   _poll_until "$want" "$max" 0.5 replicas "$svc"
   return 0   # the caller reads RC
 }
@@ -579,7 +611,7 @@ mongo_is_standin() { case $MONGO_IMAGE in goals-ci-secantusdb*) return 0 ;; *) r
 ensure_image() {
   docker image inspect "$1" >/dev/null 2>&1 && return 0
   printf '%s\n' "  $(_m "building $1 (exercises/build-images.sh $2: seconds with a warm cache, minutes cold)" "$1 빌드 중(exercises/build-images.sh $2: 캐시가 있으면 몇 초, 처음이면 몇 분)")"
-  bash "$EX_ROOT/exercises/build-images.sh" "$2" || fatal "$(_m "could not build $1" "$1을 빌드하지 못했습니다")"
+  bash "$EX_ROOT/exercises/build-images.sh" "$2" || fatal "$(_m "could not build $1" "$1 이미지를 빌드하지 못했습니다")"
 }
 
 # the checks still written for bash: their arrays and host-side helpers

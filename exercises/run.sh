@@ -69,7 +69,7 @@ lang_audit() {
   # Hangul syllables (U+AC00-U+D7A3) start with the bytes 0xEA-0xED in UTF-8
   bad=$(sed 's/\x1b\[[0-9;]*m//g' "$1" | grep -vE '^$|^=+$|^\$ |^    ' | LC_ALL=C sed -E \
     -e '/^  통과 /{s/^  통과 //; s/ \([^()]*\)$//;}' \
-    -e '/^  실패 /{s/^  실패 //; s/: (기대한 |출력에 |출력이 |"[^"]*"가 아닌 ).*$//;}' \
+    -e '/^  실패 /{s/^  실패 //; s/: (기대한 |출력에 |출력이 |"[^"]*" 말고 ).*$//;}' \
     -e 's/^--- [0-9]+단계: //; s/^  기대: //; s/^  Docker Desktop에서는: //; s/^  # //; s/^실습 [^:]*: //' \
     | LC_ALL=C grep -v $'[\xea-\xed]')
   case $? in 0|1) ;; *) echo "EX_LANG_AUDIT: could not read $1" >&2; return 1 ;; esac

@@ -56,7 +56,7 @@ minimal() {
     -v "$DOCKER_BIN:/usr/local/bin/docker:ro" \
     -v "$COMPOSE_PLUGIN:/usr/local/lib/docker/cli-plugins/docker-compose:ro" \
     -v "$BUILDX_PLUGIN:/usr/local/lib/docker/cli-plugins/docker-buildx:ro" \
-    -e DOCKER_HOST="$HOST" -e MONGO_IMAGE="$MONGO_IMAGE" -e EX_BUILD=0 -e EX_ENGINE=auto \
+    -e DOCKER_HOST="$HOST" -e MONGO_IMAGE="$MONGO_IMAGE" -e EX_BUILD=0 -e EX_ENGINE=auto -e EX_LANG=en \
     "$CLI_IMAGE" "$@"
 }
 say "the machine the checks run on: $CLI_IMAGE with the docker CLI, by $(minimal sh -c 'readlink -f /bin/sh')"

@@ -20,7 +20,8 @@
 #              pull path (cargo test -p e2e --test platforms)
 #   dev        hot reload in the development stack (cargo test -p e2e --test dev_stack)
 #   exercises  the course exercises, each checking itself (exercises/run.sh); the checks written
-#              in POSIX sh run under busybox sh here
+#              in POSIX sh run under busybox sh here, all of them in Korean (EX_LANG=ko) with
+#              their transcripts audited for English left in their own words
 #   desktop    the exercises that differ on Docker Desktop, against an engine that behaves like
 #              Desktop's, from a container with only the docker CLI and dash
 #              (scripts/test-desktop.sh)
@@ -140,8 +141,10 @@ p_exercises() {
   local rc=0
   # the checks for any machine (#!/bin/sh) under busybox sh: dash runs them in the desktop phase
   bash scripts/ensure-debian.sh busybox || return 1
+  # in Korean, each transcript audited (EX_LANG_AUDIT: a line of a check's own words with no
+  # Korean fails it); the desktop phase runs its checks in English
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus} \
-    EX_SH="busybox sh" bash exercises/run.sh || rc=$?
+    EX_LANG=ko EX_LANG_AUDIT=1 EX_SH="busybox sh" bash exercises/run.sh || rc=$?
   # the hosts the multihost phase kept for exercise 18
   bash scripts/hosts.sh down
   return "$rc"

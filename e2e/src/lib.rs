@@ -120,3 +120,19 @@ pub fn copy_sources(root: &Path, to: &Path) {
         }
     }
 }
+
+/// The variants the glossary (`exercises/GLOSSARY.ko.md`, its table's third column, comma
+/// separated) says the Korean pages do not use.
+pub fn glossary_rejected_variants(glossary: &str) -> Vec<String> {
+    glossary
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| 개념") && !l.starts_with("|---"))
+        .filter_map(|l| l.split('|').nth(3))
+        .flat_map(|cell| {
+            cell.split(", ")
+                .map(|v| v.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .collect()
+}

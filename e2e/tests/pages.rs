@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use e2e::workspace_root;
+use e2e::{glossary_rejected_variants, workspace_root};
 
 /// Docker command families a page shows that its check does not run, and why.
 const SHOWN_ONLY: &[(&str, &str, &str)] = &[
@@ -462,22 +462,6 @@ fn a_korean_student_walks_from_the_readme_through_every_exercise_on_korean_pages
     }
 }
 
-/// The variants the glossary (`exercises/GLOSSARY.ko.md`, its table's third column, comma
-/// separated) says the Korean pages do not use.
-fn rejected_variants(glossary: &str) -> Vec<String> {
-    glossary
-        .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| 개념") && !l.starts_with("|---"))
-        .filter_map(|l| l.split('|').nth(3))
-        .flat_map(|cell| {
-            cell.split(", ")
-                .map(|v| v.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .filter(|v| !v.is_empty())
-        .collect()
-}
-
 /// The prose of a Markdown page, line by line: without fenced code blocks, inline code, link
 /// targets, and text quoted in double quotes (the course notes, quoted as they write it).
 fn prose_lines(text: &str) -> Vec<(usize, String)> {
@@ -515,7 +499,7 @@ fn prose_lines(text: &str) -> Vec<(usize, String)> {
 fn korean_pages_use_the_glossary_terms() {
     let root = workspace_root();
     let glossary = std::fs::read_to_string(root.join("exercises/GLOSSARY.ko.md")).unwrap();
-    let variants = rejected_variants(&glossary);
+    let variants = glossary_rejected_variants(&glossary);
     assert!(
         variants.len() >= 20,
         "the glossary rejects only {variants:?}"
