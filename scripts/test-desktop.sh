@@ -45,7 +45,9 @@ bash scripts/desktop-engine.sh prove || exit 1
 # docker CLI and its Compose and buildx plugins (Docker Desktop ships both); the checkout and /tmp at the same paths (the engine shares
 # them, as Desktop shares a Mac's folders)
 DOCKER_BIN=$(command -v docker)
-plugin() { docker info --format "{{range .ClientInfo.Plugins}}{{if eq .Name \"$1\"}}{{.Path}}{{end}}{{end}}"; }
+# the CLI plugins' paths, "NAME PATH" a line, from one `docker info`
+PLUGINS=$(docker info --format '{{range .ClientInfo.Plugins}}{{.Name}} {{.Path}}{{"\n"}}{{end}}')
+plugin() { awk -v n="$1" '$1 == n { print $2 }' <<<"$PLUGINS"; }
 COMPOSE_PLUGIN=$(plugin compose)
 BUILDX_PLUGIN=$(plugin buildx)
 if [ -z "$COMPOSE_PLUGIN" ] || [ -z "$BUILDX_PLUGIN" ]; then
@@ -67,10 +69,11 @@ if minimal sh -c 'command -v curl || command -v jq || command -v ip || command -
 fi
 
 passed=0 failed=0 summary=()
+LIST=$(bash exercises/run.sh --list)
 for n in "${CHECKS[@]}"; do
-  file=
-  for f in exercises/*/"$n"-*.sh; do [ -e "$f" ] && file=${f#exercises/}; break; done
-  [ -n "$file" ] || { echo "[desktop] no exercise $n"; failed=$((failed + 1)); continue; }
+  # the check's file as exercises/run.sh names it (PART/NN-name)
+  file=$(awk -F/ -v n="$n" 'index($2, n "-") == 1 { print $0 ".sh" }' <<<"$LIST")
+  [ -n "$file" ] || { echo "[desktop] no exercise $n (exercises/run.sh --list)"; failed=$((failed + 1)); continue; }
   head -1 "exercises/$file" | grep -qx '#!/bin/sh' || { echo "[desktop] exercises/$file is not a POSIX sh check"; failed=$((failed + 1)); continue; }
   echo
   c0=$SECONDS
