@@ -49,23 +49,26 @@ fn exercise_11_takes_mongosh_from_an_image_that_has_it() {
     assert_eq!(mongosh_image("mongo:4.4", Some("my-mongosh")), "my-mongosh");
 }
 
-/// A check that fails every kind of assertion, with Korean descriptions (a check's own words),
-/// its output in the language `lang` (`EX_LANG`); no Docker engine (a socket that does not exist).
+/// A check that fails every kind of assertion, its own words in both languages ("ENGLISH |ko|
+/// KOREAN", as the checks write them), its output in the language `lang` (`EX_LANG`); no
+/// Docker engine (a socket that does not exist).
 fn forced_failure(lang: &str) -> String {
     let script = r#". exercises/lib.sh
-ex_begin 99 "강제로 실패시키는 점검"
-step "첫 단계"
-expect "무엇이 나와야 하는지"
+ex_begin 99 "a check made to fail |ko| 강제로 실패시키는 점검"
+step "first step |ko| 첫 단계"
+say "why it runs |ko| 왜 실행하는지"
+expect "what should come |ko| 무엇이 나와야 하는지"
 run false
-check_rc 0 "명령이 성공함"
+check_rc 0 "the command succeeds |ko| 명령이 성공함"
 OUT=something
-check_out_contains other "출력에 다른 것이 있음"
-check_out_lacks some "출력에 없음"
-check_out_match '^x' "패턴"
-check_eq a b "같음"
-check_ne a a "다름"
+check_out_contains other "the output has other |ko| 출력에 다른 것이 있음"
+check_out_lacks some "the output lacks some |ko| 출력에 없음"
+check_out_match '^x' "a pattern |ko| 패턴"
+check_eq a b "equal |ko| 같음"
+check_ne a a "different |ko| 다름"
 OUT="HTTP 500"
-check_http 200 "응답"
+check_http 200 "the answer |ko| 응답"
+check_true "a command |ko| 명령" -- false
 need_image no-such-image-here"#;
     let out = Command::new("sh")
         .current_dir(workspace_root())
@@ -99,13 +102,20 @@ fn a_failing_check_speaks_korean_with_ex_lang_ko() {
         }
     }
     assert!(checked >= 12, "only {checked} lines checked:\n{ko}");
-    assert!(ko.matches("실패 ").count() >= 8, "{ko}");
+    assert!(ko.matches("실패 ").count() >= 9, "{ko}");
     assert!(
         ko.contains("exercises/README.ko.md#점검이-실패하면"),
         "{ko}"
     );
+    for english in ["the command succeeds", "first step", "why it runs", "a check made"] {
+        assert!(!ko.contains(english), "{english:?} in Korean:\n{ko}");
+    }
     let en = forced_failure("en");
-    assert!(en.matches("FAIL ").count() >= 8, "{en}");
+    assert!(en.matches("FAIL ").count() >= 9, "{en}");
+    assert!(!en.lines().any(hangul), "Korean in English:\n{en}");
+    for english in ["the command succeeds", "first step", "why it runs", "a check made"] {
+        assert!(en.contains(english), "{english:?} missing:\n{en}");
+    }
     assert!(
         en.contains("exercises/README.md#when-a-check-fails"),
         "{en}"
