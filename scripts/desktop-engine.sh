@@ -34,17 +34,9 @@ t0=$SECONDS
 say() { echo "[desktop-engine] $((SECONDS - t0))s $*" >&2; }
 die() { echo "[desktop-engine] error: $*" >&2; exit 1; }
 inner() { DOCKER_HOST=unix://$SOCK docker "$@"; }
+# shellcheck source=scripts/engine-lib.sh
+. "$ROOT/scripts/engine-lib.sh"
 
-network() {
-  docker network inspect "$NAME" >/dev/null 2>&1 && return
-  local subnet
-  for subnet in 172.29.214.0/24 192.168.214.0/24 10.214.13.0/24; do
-    if docker network create --label "$LABEL" --subnet "$subnet" "$NAME" >/dev/null 2>&1; then
-      say "network $NAME ($subnet)"; return
-    fi
-  done
-  die "cannot create the network $NAME: every subnet tried overlaps one of this machine's"
-}
 
 # this machine's address on the network (the subnets above are /24s: the engine gives .1 to the host)
 gateway() {
@@ -59,7 +51,7 @@ up() {
   docker image inspect goals-ci-dind >/dev/null 2>&1 \
     || { say "building goals-ci-dind (docker/ci/dind)"; docker build -q -t goals-ci-dind "$ROOT/docker/ci/dind" >/dev/null; }
   command -v socat >/dev/null || die "socat is missing (the port forwarder): apt-get install socat"
-  network
+  engine_network "$NAME" "$LABEL" 172.29.214.0/24 192.168.214.0/24 10.214.13.0/24
   if [ "$(docker inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ]; then
     say "$NAME reused"
   else
@@ -75,12 +67,7 @@ up() {
       --host-gateway-ip "$(gateway)" >/dev/null
     say "$NAME started"
   fi
-  local deadline=$((SECONDS + 60))
-  until inner info >/dev/null 2>&1; do
-    [ "$(docker inspect -f '{{.State.Running}}' "$NAME")" = true ] || { docker logs --tail 20 "$NAME" >&2; die "the engine stopped"; }
-    [ $SECONDS -lt "$deadline" ] || { docker logs --tail 20 "$NAME" >&2; die "the engine does not answer after 60 s"; }
-    sleep 0.3
-  done
+  engine_ready "$NAME" 60
   start_forwarder
   say "up: DOCKER_HOST=unix://$SOCK ($(inner info -f '{{.OperatingSystem}} / {{.Name}}'))"
   echo "unix://$SOCK"
@@ -105,19 +92,21 @@ start_forwarder() {
   say "port forwarder running (log: $STATE/forwarder.log)"
 }
 
+# FWD_GATEWAY, FWD_ENGINE_IP: this machine's and the engine's addresses on the engine's network,
+# looked up once when the forwarder starts (forward)
 listen() { # CONTAINER-ID ADDRESS PORT
   local id=$1 addr=$2 port=$3 target
   [ "$addr" = "::" ] && return   # the IPv4 listener serves it
   if [ "$addr" = 127.0.0.1 ]; then target="EXEC:docker exec -i $NAME socat - TCP\\:127.0.0.1\\:$port"
-  else target=TCP:$(engine_ip):$port; fi
+  else target=TCP:$FWD_ENGINE_IP:$port; fi
   mkdir -p "$STATE/ports/$id"
   socat "TCP-LISTEN:$port,bind=$addr,reuseaddr,fork" "$target" &
   echo $! >"$STATE/ports/$id/$addr-$port"
   echo "forward $addr:$port -> $NAME ($id)"
   if [ "$addr" = 127.0.0.1 ]; then
-    socat "TCP-LISTEN:$port,bind=$(gateway),reuseaddr,fork" "$target" &
-    echo $! >"$STATE/ports/$id/$(gateway)-$port"
-    echo "forward $(gateway):$port -> $NAME ($id): host.docker.internal to the loopback"
+    socat "TCP-LISTEN:$port,bind=$FWD_GATEWAY,reuseaddr,fork" "$target" &
+    echo $! >"$STATE/ports/$id/$FWD_GATEWAY-$port"
+    echo "forward $FWD_GATEWAY:$port -> $NAME ($id): host.docker.internal to the loopback"
   fi
 }
 
@@ -146,6 +135,8 @@ unforward_all() {
 forward() {
   local id action
   trap 'unforward_all; exit 0' TERM INT
+  FWD_GATEWAY=$(gateway)
+  FWD_ENGINE_IP=$(engine_ip)
   for id in $(inner ps -q --no-trunc); do forward_container "$id"; done
   touch "$STATE/forwarder.ready"
   inner events --filter type=container --filter event=start --filter event=die --format '{{.ID}} {{.Action}}' \

@@ -35,6 +35,8 @@ LABEL=goals.hosts=$NAME
 t0=$SECONDS
 say() { echo "[hosts] $((SECONDS - t0))s $*" >&2; }
 die() { echo "[hosts] error: $*" >&2; exit 1; }
+# shellcheck source=scripts/engine-lib.sh
+. "$ROOT/scripts/engine-lib.sh"
 
 # The capabilities of a privileged container, without the ones this machine's engine cannot
 # give (a privileged container fails to start where the engine's own bounding set lacks one).
@@ -56,17 +58,6 @@ images() {
 
 # The network, with a subnet of its own (fixed addresses: a host that starts again keeps its
 # address, which its swarm knows it by).
-network() {
-  docker network inspect "$NAME" >/dev/null 2>&1 && return
-  local subnet
-  for subnet in 172.29.213.0/24 192.168.213.0/24 10.213.13.0/24 172.28.113.0/24; do
-    if docker network create --label "$LABEL" --subnet "$subnet" "$NAME" >/dev/null 2>&1; then
-      say "network $NAME ($subnet)"
-      return
-    fi
-  done
-  die "cannot create the network $NAME: every subnet tried overlaps one of this machine's"
-}
 
 address() { # I: host I's address on the network (.11, .12, …; 0: the registry's, .10)
   local subnet
@@ -74,17 +65,6 @@ address() { # I: host I's address on the network (.11, .12, …; 0: the registry
   echo "${subnet%.*}.$((10 + $1))"
 }
 
-engine_ready() { # CONTAINER SECONDS
-  local deadline=$((SECONDS + $2))
-  until docker exec "$1" docker info >/dev/null 2>&1; do
-    if [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" != true ]; then
-      docker logs --tail 20 "$1" >&2 || true
-      die "$1 stopped (its last lines above)"
-    fi
-    [ $SECONDS -lt "$deadline" ] || { docker logs --tail 20 "$1" >&2; die "$1: its engine does not answer after $2 s"; }
-    sleep 0.3
-  done
-}
 
 # Each host finds the registry by a hosts-file entry, not by Docker's embedded DNS (127.0.0.11
 # in the host's container): when this machine's own engine joins and leaves a swarm (exercises
@@ -160,7 +140,7 @@ up() {
   [ "$n" -ge 1 ] || die "up N: N is at least 1"
   docker info >/dev/null 2>&1 || die "no Docker engine answers on this machine (docker info)"
   images
-  network
+  engine_network "$NAME" "$LABEL" 172.29.213.0/24 192.168.213.0/24 10.213.13.0/24 172.28.113.0/24
   start_registry
   for i in $(seq 1 "$n"); do start_node "$i"; done
   for i in $(seq 1 "$n"); do engine_ready "$NAME-$i" 60; done
