@@ -528,8 +528,13 @@ untrack_cmd() {
 _remove() {
   local kind="$1" c n
   for c in $2; do
-    n=$(inspect '{{.Name}}' "$c") || continue   # gone already (--rm, or removed above)
-    n=${n#/}; n=${n:-$c}
+    if [ "$kind" = image ]; then   # an image has no .Name: its tag or ID is the name
+      docker image inspect "$c" >/dev/null 2>&1 || continue
+      n=$c
+    else
+      n=$(inspect '{{.Name}}' "$c") || continue   # gone already (--rm, or removed above)
+      n=${n#/}; n=${n:-$c}
+    fi
     if [ "$kind" = container ]; then docker rm -f "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) container $n"
     else docker "$kind" rm "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) $kind $n"; fi
   done
