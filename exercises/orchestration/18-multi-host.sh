@@ -94,7 +94,7 @@ track cmd docker exec "$H1" docker secret rm "$SECRET"
 say "the page types: printf 'secret' | docker secret create mongo_root_password -   (on host 1) |ko| 페이지에서 입력하는 명령: printf 'secret' | docker secret create mongo_root_password -   (호스트 1에서)"
 run "${D1[@]}" secret ls --filter "name=$SECRET"
 check_out_contains "$SECRET" "the secret is in the swarm |ko| 시크릿이 스웜에 있습니다"
-python3 exercises/orchestration/stack-for-this-machine.py deploy/swarm/stack.yml "$EX_TMP/stack.yml" >/dev/null \
+awk -v dst="$EX_TMP/stack.yml" -f exercises/orchestration/stack-for-this-machine.awk deploy/swarm/stack.yml >/dev/null \
   || fatal "cannot write the stack file for this machine |ko| 이 머신용 스택 파일을 쓸 수 없습니다"
 run docker cp "$EX_TMP/stack.yml" "$H1:/tmp/stack.yml"
 MONGO_REF=$REG/${MONGO_IMAGE#*/}
