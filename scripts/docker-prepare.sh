@@ -38,6 +38,10 @@ fi
 # SecantusDB's version: the one the project pins (test_support::mongo_server reads it too).
 version=$(tr -d '[:space:]' < "$ROOT/test-support/secantusdb-version")
 docker build -q --build-arg SECANTUS_VERSION="$version" -t goals-ci-secantusdb "$ROOT/docker/ci/secantusdb" >/dev/null
+# exercise 09's and the multi-host phase's registry, a stand-in of registry:2 (Debian's
+# docker-registry)
+docker build -q -t goals-ci-registry "$ROOT/docker/ci/registry" >/dev/null
+stamp "goals-ci-registry ready"
 # the monitoring profile's Prometheus, a stand-in of prom/prometheus (Debian's prometheus)
 docker build -q -t goals-ci-prometheus "$ROOT/docker/ci/prometheus" >/dev/null
 stamp "goals-ci-prometheus ready ($(docker image inspect -f '{{.Size}}' goals-ci-prometheus | awk '{printf "%.0f MB", $1/1e6}'))"

@@ -11,19 +11,21 @@
 #      the exercises phase) and loaded into that engine, never built there
 #   3. each check, run by dash in the minimal container, EX_ENGINE=auto (it must detect Desktop)
 # The other exercises' reasons to be the same on Desktop: exercises/README.md, "On Docker Desktop".
-# Environment: DESKTOP_CHECKS (default: 01 02 03 04 05 06 08 10 11 15 16 17: every check whose
-# outcome or commands differ on Desktop, and 08 and 15), DESKTOP_KEEP=1 keeps the
+# Environment: DESKTOP_CHECKS (default: 01 02 03 04 05 06 08 09 10 11 15 16 17: every check
+# whose outcome or commands differ on Desktop, and 08, 09 (its registry on the VM's localhost)
+# and 15), DESKTOP_KEEP=1 keeps the
 # engine afterwards (scripts/desktop-engine.sh down removes it).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 t0=$SECONDS
 say() { echo "[desktop] $((SECONDS - t0))s $*"; }
-read -r -a CHECKS <<<"${DESKTOP_CHECKS:-01 02 03 04 05 06 08 10 11 15 16 17}"
+read -r -a CHECKS <<<"${DESKTOP_CHECKS:-01 02 03 04 05 06 08 09 10 11 15 16 17}"
 MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb}
 PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus}
+REGISTRY_IMAGE=${REGISTRY_IMAGE:-goals-ci-registry}
 IMAGES=(course-toolbox goals-backend goals-favorites goals-swapi goals-frontend "$MONGO_IMAGE"
-  course-mongosh goals-dev debian:bookworm-slim "$PROMETHEUS_IMAGE")
+  course-mongosh goals-dev debian:bookworm-slim "$PROMETHEUS_IMAGE" "$REGISTRY_IMAGE")
 CLI_IMAGE=debian:bookworm-slim
 
 docker info >/dev/null 2>&1 || { echo "[desktop] no Docker engine answers here (docker info): this phase needs one (scripts/docker-prepare.sh)"; exit 1; }
@@ -59,7 +61,8 @@ minimal() {
     -v "$DOCKER_BIN:/usr/local/bin/docker:ro" \
     -v "$COMPOSE_PLUGIN:/usr/local/lib/docker/cli-plugins/docker-compose:ro" \
     -v "$BUILDX_PLUGIN:/usr/local/lib/docker/cli-plugins/docker-buildx:ro" \
-    -e DOCKER_HOST="$HOST" -e MONGO_IMAGE="$MONGO_IMAGE" -e PROMETHEUS_IMAGE="$PROMETHEUS_IMAGE" -e EX_BUILD=0 -e EX_ENGINE=auto -e EX_LANG=en \
+    -e DOCKER_HOST="$HOST" -e MONGO_IMAGE="$MONGO_IMAGE" -e PROMETHEUS_IMAGE="$PROMETHEUS_IMAGE" \
+    -e REGISTRY_IMAGE="$REGISTRY_IMAGE" -e EX_BUILD=0 -e EX_ENGINE=auto -e EX_LANG=en \
     "$CLI_IMAGE" "$@"
 }
 say "the machine the checks run on: $CLI_IMAGE with the docker CLI, by $(minimal sh -c 'readlink -f /bin/sh')"

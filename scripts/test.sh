@@ -144,6 +144,7 @@ p_exercises() {
   # in Korean, each transcript audited (EX_LANG_AUDIT: a line of a check's own words with no
   # Korean fails it); the desktop phase runs its checks in English
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus} \
+    REGISTRY_IMAGE=${REGISTRY_IMAGE:-goals-ci-registry} \
     EX_LANG=ko EX_LANG_AUDIT=1 EX_SH="busybox sh" bash exercises/run.sh || rc=$?
   # the hosts the multihost phase kept for exercise 18
   bash scripts/hosts.sh down
