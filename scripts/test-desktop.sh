@@ -9,7 +9,8 @@
 #      localhost, the checkout is shared)
 #   2. the images the checks use: built here once (exercises/build-images.sh: a cache hit after
 #      the exercises phase) and loaded into that engine, never built there
-#   3. each check, run by dash in the minimal container, EX_ENGINE=auto (it must detect Desktop)
+#   3. each check, run by dash in the minimal container through exercises/run.sh (POSIX sh too),
+#      EX_ENGINE=auto (it must detect Desktop)
 # The other exercises' reasons to be the same on Desktop: exercises/README.md, "On Docker Desktop".
 # Environment: DESKTOP_CHECKS (default: 01 02 03 04 05 06 08 09 10 11 15 16 17: every check
 # whose outcome or commands differ on Desktop, and 08, 09 (its registry on the VM's localhost)
@@ -73,7 +74,7 @@ if minimal sh -c 'command -v curl || command -v jq || command -v ip || command -
 fi
 
 passed=0 failed=0 summary=()
-LIST=$(bash exercises/run.sh --list)
+LIST=$(sh exercises/run.sh --list)
 for n in "${CHECKS[@]}"; do
   # the check's file as exercises/run.sh names it (PART/NN-name)
   file=$(awk -F/ -v n="$n" 'index($2, n "-") == 1 { print $0 ".sh" }' <<<"$LIST")
@@ -81,7 +82,8 @@ for n in "${CHECKS[@]}"; do
   head -1 "exercises/$file" | grep -qx '#!/bin/sh' || { echo "[desktop] exercises/$file is not a POSIX sh check"; failed=$((failed + 1)); continue; }
   echo
   c0=$SECONDS
-  if minimal sh "exercises/$file"; then
+  # through exercises/run.sh, as a student runs it: dash runs both (EX_BUILD=0: loaded above)
+  if minimal sh exercises/run.sh "${file%.sh}"; then
     passed=$((passed + 1)); summary+=("$(printf '  ok      %4ds  %s' $((SECONDS - c0)) "${file%.sh}")")
   else
     failed=$((failed + 1)); summary+=("$(printf '  FAILED  %4ds  %s' $((SECONDS - c0)) "${file%.sh}")")
