@@ -20,12 +20,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 QUIET=${EX_BUILD_QUIET:-1}
-t_all=$(date +%s%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN{printf "%.1f s", (b-a)/1e9}'; }
+# nanoseconds since the epoch (whole seconds where date has no %N, as on macOS)
+now() { case $(date +%s%N) in *N) echo "$(date +%s)000000000" ;; *) date +%s%N ;; esac; }
+t_all=$(now)
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f s", (b-a)/1e9}'; }
 
 build() { # tag, then docker build arguments
   local tag=$1; shift
-  local t0; t0=$(date +%s%N)
+  local t0; t0=$(now)
   echo "[build-images] $tag: docker build $* -t $tag"
   if [ "$QUIET" = 1 ]; then
     local log; log=$(mktemp)
