@@ -21,14 +21,14 @@ wait_port() {
 # need_deb COMMAND PACKAGE: COMMAND must exist; else install PACKAGE with apt-get (root).
 need_deb() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  echo "  installing Debian package $2 (apt-get), for the command $1"
+  echo "  $(_m "installing Debian package $2 (apt-get), for the command $1" "명령 $1에 필요한 Debian 패키지 $2 설치 중(apt-get)")"
   local log=$EX_TMP/apt-$2.log
   export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -qq --no-install-recommends "$2" >"$log" 2>&1 \
     || { apt-get update -qq >>"$log" 2>&1 && apt-get install -y -qq --no-install-recommends "$2" >>"$log" 2>&1; }
   command -v "$1" >/dev/null 2>&1 && return 0
   tail -5 "$log" | sed 's/^/    /'
-  fatal "the command $1 is missing and the Debian package $2 could not be installed: run 'sudo apt-get install $2' and try again"
+  fatal "the command $1 is missing and the Debian package $2 could not be installed: run 'sudo apt-get install $2' and try again |ko| $1 명령이 없고 Debian 패키지 $2도 설치하지 못했습니다. 'sudo apt-get install $2'를 실행한 뒤 다시 해 보세요"
 }
 
 # free_port: a TCP port nobody listens on right now (this machine).
