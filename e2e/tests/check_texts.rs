@@ -193,18 +193,24 @@ fn printing_calls(line: &str) -> Vec<(&'static str, Vec<String>)> {
     calls
 }
 
-/// The text of a word as the shell sees it inside its quotes (quotes taken off, `\"` as `"`).
+/// The text of a word as the shell sees it inside its quotes: quotes taken off (a `'` inside
+/// `"…"` is kept), `\"` as `"`.
 fn unquoted(word: &str) -> String {
     let mut out = String::new();
-    let mut chars = word.chars().peekable();
+    let mut chars = word.chars();
+    let (mut single, mut double) = (false, false);
     while let Some(c) = chars.next() {
         match c {
-            '"' | '\'' => {}
-            '\\' => {
-                if let Some(n) = chars.next() {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '\\' if !single => match chars.next() {
+                Some(n) if !double || matches!(n, '$' | '`' | '"' | '\\') => out.push(n),
+                Some(n) => {
+                    out.push('\\');
                     out.push(n);
                 }
-            }
+                None => {}
+            },
             _ => out.push(c),
         }
     }
@@ -324,4 +330,12 @@ fn the_reading_finds_the_calls_and_their_texts() {
     assert!(problem("the box $N |ko| 상자").is_some());
     assert!(problem("the box |ko| the box").is_some());
     assert!(problem("a |ko| 가 |ko| 나").is_some());
+    assert_eq!(
+        unquoted(r#""$IMG's layers \"x\"" 'a"b'"#),
+        r#"$IMG's layers "x" a"b"#
+    );
+    assert_eq!(
+        variables(&unquoted(r#""$IMG's |ko| $IMG의""#)),
+        BTreeSet::from(["IMG".to_string()])
+    );
 }
