@@ -68,7 +68,7 @@ check_true "docker rm -v removed the container's anonymous volume too |ko| docke
 run docker volume rm "$V1"
 check_rc 0 "the dangling one is removed by hand (docker volume rm ID) |ko| dangling 볼륨은 직접 지웁니다(docker volume rm ID)"
 
-step "--rm removes the anonymous volume with the container |ko| --rm은 컨테이너와 함께 익명 볼륨도 지웁니다"
+step "--rm removes the anonymous volume with the container |ko| --rm은 컨테이너와 함께 익명 볼륨도 지움"
 run docker run -d --rm --name "$A3" --label "$EX_LABEL" -v /data "$IMG" sleep 60
 track container "$A3"
 V3=$(anon_volume "$A3")
@@ -123,7 +123,7 @@ step "docker volume rm: refused while a container uses the volume |ko| docker vo
 run docker run -d --name "$KEEP" --label "$EX_LABEL" -v "$DATA:/data" "$IMG" sleep 60
 track container "$KEEP"
 run docker volume rm "$DATA"
-expect "Error response from daemon: remove $DATA: volume is in use - [container id] |ko| Error response from daemon: remove $DATA: volume is in use - [컨테이너 id]"
+expect "Error response from daemon: remove $DATA: volume is in use - [container id] |ko| Error response from daemon: remove $DATA: volume is in use - [컨테이너 ID]"
 check_rc nonzero "docker volume rm fails |ko| docker volume rm이 실패합니다"
 check_out_contains "volume is in use" "and says why |ko| 이유도 알려 줍니다"
 run docker rm -f "$KEEP"
@@ -151,7 +151,7 @@ check_out_contains "Read-only file system" "with \"Read-only file system\" |ko| 
 check_true "nothing was created on the host |ko| 호스트에는 아무것도 만들어지지 않았습니다" -- test ! -e "$PROJ/new-file"
 
 # ------------------------------------------------------------------------------------------
-step "the more specific path wins: a named volume shields /workspace/target of the bind mount |ko| 더 구체적인 경로가 우선합니다: 명명된 볼륨으로 바인드 마운트의 /workspace/target 가리기"
+step "the more specific path wins: a named volume shields /workspace/target of the bind mount |ko| 더 구체적인 경로가 우선함: 명명된 볼륨으로 바인드 마운트의 /workspace/target 가리기"
 say "the course: -v \$(pwd):/app -v /app/node_modules; here the Rust build output, target/ |ko| 강의에서는 -v \$(pwd):/app -v /app/node_modules, 여기서는 Rust의 빌드 결과물인 target/"
 run docker volume create --label "$EX_LABEL" "$TARGET"
 track volume "$TARGET"

@@ -75,7 +75,7 @@ step "without a watcher: the bind mount updates the file, not the running proces
 run docker run -d --init --name "$PLAIN" --label "$EX_LABEL" -p 127.0.0.1::8080 -v "$APP:/app" -w /app -e CARGO_TARGET_DIR=/app/target "$DEV_IMAGE" cargo run
 track container "$PLAIN"
 PORT=$(published "$PLAIN" 8080)
-check_rc 0 "plain cargo run starts in the container |ko| 그냥 cargo run이 컨테이너에서 시작됩니다"
+check_rc 0 "plain cargo run starts in the container |ko| cargo run(감시 도구 없음)이 컨테이너에서 시작됩니다"
 wait_text "localhost:$PORT" "Hello from version 1" "$RELOAD_MAX"
 check_rc 0 "it compiles and serves version 1 |ko| 컴파일한 뒤 version 1로 응답합니다"
 run docker logs "$PLAIN"
@@ -84,7 +84,7 @@ check_out_contains 'Running `target/debug/hello`' "docker logs: cargo compiled a
 edit "version 1" "version 2"
 run docker exec "$PLAIN" grep 'const GREETING' src/main.rs
 check_out_contains "version 2" "the container sees the saved file at once (it is the host's file) |ko| 컨테이너는 저장한 파일을 바로 봅니다(호스트의 파일 그 자체입니다)"
-say "giving the server $NO_RELOAD_WAIT s: more than a rebuild of this crate takes, were anything watching |ko| 서버에 ${NO_RELOAD_WAIT}초를 줍니다: 무언가 감시하고 있었다면 이 크레이트를 다시 빌드하고도 남을 시간입니다"
+say "giving the server $NO_RELOAD_WAIT s: more than a rebuild of this crate takes, were anything watching |ko| 서버에 ${NO_RELOAD_WAIT}초를 줍니다. 무언가 감시하고 있었다면 이 크레이트를 다시 빌드하고도 남을 시간입니다"
 sleep "$NO_RELOAD_WAIT"
 served "localhost:$PORT"
 expect "Hello from version 1: the process started before the save is still running the old binary |ko| Hello from version 1: 저장하기 전에 시작한 프로세스가 아직 예전 바이너리를 실행하고 있습니다"
@@ -113,7 +113,7 @@ say "as yourself: --user makes the container write with your uid and gid |ko| �
 run docker run --rm --name "$(ex_name as-me)" --label "$EX_LABEL" --user "$SRC_UID:$SRC_GID" -v "$APP:/app" -w /app -e CARGO_TARGET_DIR=/app/target "$DEV_IMAGE" cargo build
 check_rc 0 "cargo build with --user $SRC_UID:$SRC_GID |ko| --user $SRC_UID:$SRC_GID 옵션을 준 cargo build"
 run ls -ld target
-check_eq "$(owner target/debug/hello)" "$SRC_UID" "the build output now belongs to the folder's owner |ko| 이제 빌드 결과물이 폴더 주인의 소유입니다"
+check_eq "$(owner target/debug/hello)" "$SRC_UID" "the build output now belongs to the folder's owner |ko| 이제 빌드 결과물의 소유자가 폴더의 소유자와 같습니다"
 run rm -rf target
 check_true "and is removed without root |ko| root 없이도 지울 수 있습니다" -- test ! -e target
 
@@ -131,7 +131,7 @@ check_rc 0 "it builds and serves the current source (version 2) |ko| 현재 소�
 T_SAVE=$(_now)
 edit "version 2" "version 3"
 wait_text "localhost:$PORT" "Hello from version 3" "$RELOAD_MAX"
-check_rc 0 "cargo-watch saw the save, rebuilt and restarted the server: version 3 is served |ko| cargo-watch가 저장을 알아채고 다시 빌드해서 서버를 재시작했습니다: version 3으로 응답합니다"
+check_rc 0 "cargo-watch saw the save, rebuilt and restarted the server: version 3 is served |ko| cargo-watch가 저장을 알아채고 다시 빌드해서 서버를 재시작했습니다. version 3으로 응답합니다"
 SAVED_TO_SERVED=$(_secs "$T_SAVE")
 say "save -> new text served: $SAVED_TO_SERVED s (the bound: $RELOAD_MAX s) |ko| 저장 -> 새 텍스트로 응답: ${SAVED_TO_SERVED}초(상한: ${RELOAD_MAX}초)"
 check_true "served within $RELOAD_MAX s of the save ($SAVED_TO_SERVED s) |ko| 저장하고 ${RELOAD_MAX}초 안에 응답에 반영되었습니다(${SAVED_TO_SERVED}초)" -- \
@@ -139,7 +139,7 @@ check_true "served within $RELOAD_MAX s of the save ($SAVED_TO_SERVED s) |ko| �
 run docker logs "$WATCH"
 check_eq "$(printf "%s\n" "$OUT" | grep -c "^\[Running 'cargo run'\]")" 2 "docker logs: cargo-watch ran 'cargo run' twice (start, then the save) |ko| docker logs: cargo-watch가 'cargo run'을 두 번 실행했습니다(시작할 때, 그리고 저장한 뒤)"
 run ls -A target
-check_eq "$OUT" "" "the host's target/ is empty: only the mount point Docker made, the build is not in your folder |ko| 호스트의 target/은 비어 있습니다: Docker가 만든 마운트 지점일 뿐이고, 빌드 결과물은 내 폴더에 없습니다"
+check_eq "$OUT" "" "the host's target/ is empty: only the mount point Docker made, the build is not in your folder |ko| 호스트의 target/은 비어 있습니다. Docker가 만든 마운트 지점일 뿐이고, 빌드 결과물은 내 폴더에 없습니다"
 run docker run --rm --name "$(ex_name peek)" --label "$EX_LABEL" -v "$TARGET_VOL:/t:ro" "$DEV_IMAGE" ls /t/debug
 check_out_match '^hello$' "the binary is in the volume $TARGET_VOL |ko| 바이너리는 $TARGET_VOL 볼륨에 있습니다"
 run docker rm -f "$WATCH"
@@ -160,7 +160,7 @@ check_out_contains "$ANON_VOL" "docker volume ls lists it while the container ru
 wait_text "localhost:$PORT" "Hello from version 3" "$RELOAD_MAX"
 check_rc 0 "the container serves version 3 |ko| 컨테이너가 version 3으로 응답합니다"
 run docker logs "$ANON"
-check_out_contains "Compiling hello" "a new anonymous volume starts empty: cargo compiled the crate again |ko| 새 익명 볼륨은 비어 있는 채로 시작합니다: cargo가 크레이트를 다시 컴파일했습니다"
+check_out_contains "Compiling hello" "a new anonymous volume starts empty: cargo compiled the crate again |ko| 새 익명 볼륨은 비어 있는 채로 시작합니다. cargo가 크레이트를 다시 컴파일했습니다"
 run ls -A target
 check_eq "$OUT" "" "the host's target/ is still empty |ko| 호스트의 target/은 여전히 비어 있습니다"
 run docker rm -f -v "$ANON"
@@ -180,7 +180,7 @@ check_rc 0 "cargo watch --poll serves the current source |ko| cargo watch --poll
 T_SAVE=$(_now)
 edit "version 3" "version 4"
 wait_text "localhost:$PORT" "Hello from version 4" "$RELOAD_MAX"
-check_rc 0 "polling notices the save too: version 4 is served |ko| 폴링으로도 저장을 알아챕니다: version 4로 응답합니다"
+check_rc 0 "polling notices the save too: version 4 is served |ko| 폴링으로도 저장을 알아챕니다. version 4로 응답합니다"
 POLL_TOOK=$(_secs "$T_SAVE")
 say "save -> new text served with --poll: $POLL_TOOK s |ko| --poll로 저장 -> 새 텍스트로 응답: ${POLL_TOOK}초"
 run docker rm -f "$POLL"

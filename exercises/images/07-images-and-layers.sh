@@ -174,7 +174,7 @@ check_out_contains '"text":"Learn Docker layers"' "the program runs |ko| 프로�
 track image "$(image_id "$NAIVE")"
 track image "$(image_id "$ORDERED")"
 
-step "change one line of src/main.rs, rebuild both |ko| src/main.rs의 한 줄을 바꾸고 둘 다 다시 빌드"
+step "change one line of src/main.rs, rebuild both |ko| src/main.rs의 한 줄을 바꾸고 둘 다 다시 빌드하기"
 EDIT="Learn Docker layers, edit $(date +%H%M%S)-$$"
 say "a text no earlier run used, so neither build can reuse a layer built from this source |ko| 이전 실행에서 쓴 적 없는 텍스트이므로, 어느 빌드도 이 소스로 만든 레이어를 재사용할 수 없습니다"
 sed_i "s/Learn Docker layers/$EDIT/" src/main.rs
@@ -275,7 +275,7 @@ echo
 printf '  %s %s %s\n' "$(col 26 "")" "$(col -"$W" "$(_m "context sent" "전송된 컨텍스트")")" "$(col -10 "$(_m build 빌드)")"
 printf '  %s %s %s s\n' "$(col 26 "$(_m "without .dockerignore" ".dockerignore 없음")")" "$(col -"$W" "$ALL_H")" "$(col -8 "$ALL_SECS")"
 printf '  %s %s %s s\n' "$(col 26 "$(_m "with .dockerignore" ".dockerignore 있음")")" "$(col -"$W" "$IGN_H")" "$(col -8 "$IGN_SECS")"
-say "measured, not asserted: the time saved grows with the size of target/ (often GBs in a Rust project) |ko| 측정만 하고 검증하지는 않습니다: 줄어드는 시간은 target/의 크기에 따라 커집니다(Rust 프로젝트에서는 흔히 몇 GB)"
+say "measured, not asserted: the time saved grows with the size of target/ (often GBs in a Rust project) |ko| 측정만 하고 검증하지는 않습니다. 줄어드는 시간은 target/의 크기에 따라 커집니다(Rust 프로젝트에서는 흔히 몇 GB)"
 
 step "the project's own .dockerignore keeps target/, .git and .env out |ko| 이 프로젝트 자체의 .dockerignore: target/, .git, .env 제외"
 run grep -nxE 'target/|\*\*/target/|\.git/?|\.env|\*\*/\.env|env/' "$EX_ROOT/.dockerignore"
@@ -287,7 +287,7 @@ say "proof: copy the project's context into a throw-away image and look |ko| 확
 printf 'FROM debian:bookworm-slim\nCOPY . /ctx\n' >"$EX_TMP/Dockerfile.project-context"
 run_build --progress=plain --label "$EX_LABEL" -f "$EX_TMP/Dockerfile.project-context" -t "$PROJ_CTX" "$EX_ROOT"
 track image "$PROJ_CTX"
-check_rc 0 "the project's directory as a build context |ko| 프로젝트 폴더를 빌드 컨텍스트로 쓴 빌드"
+check_rc 0 "the project's directory as a build context |ko| 프로젝트 폴더를 빌드 컨텍스트로 쓴 빌드가 성공합니다"
 run docker run --rm --name "$(ex_name run)" --label "$EX_LABEL" "$PROJ_CTX" sh -c 'ls -A /ctx; find /ctx -name target -o -name .git -o -name .env -o -path /ctx/env | sed "s/^/found: /"'
 check_out_contains Cargo.toml "the sources and manifests are there |ko| 소스와 매니페스트는 들어 있습니다"
 check_out_lacks "found:" "no target/, .git, .env or env/ anywhere in it |ko| 그 안 어디에도 target/, .git, .env, env/ 중 아무것도 없습니다"
@@ -370,7 +370,7 @@ check_eq "$OUT" "the whole command replaced" "the image's CMD is replaced by the
 step "COPY and ADD: ADD unpacks a local tar archive, COPY copies it as it is |ko| COPY와 ADD: 로컬 tar 아카이브를 ADD는 풀고, COPY는 그대로 복사"
 mkdir -p site && echo '<h1>hello</h1>' >site/index.html
 run tar -czf site.tar.gz site
-check_rc 0 "a gzip-compressed tar archive of a folder |ko| 폴더를 gzip으로 압축한 tar 아카이브"
+check_rc 0 "a gzip-compressed tar archive of a folder |ko| 폴더를 gzip으로 압축한 tar 아카이브를 만듭니다"
 cat >Dockerfile.add <<'EOF2'
 FROM debian:bookworm-slim
 COPY site.tar.gz /copy/
@@ -386,7 +386,7 @@ check_out_lacks "/copy/site/" "COPY did not unpack it |ko| COPY는 압축을 풀
 check_out_match '^/add/site/index\.html$' "ADD: the archive was unpacked (its folder and file are there) |ko| ADD: 아카이브의 압축이 풀렸습니다(폴더와 파일이 있습니다)"
 check_out_lacks "/add/site.tar.gz" "ADD left no archive behind |ko| ADD는 아카이브 파일을 남기지 않았습니다"
 
-step "EXPOSE publishes nothing: -p (or -P) does |ko| EXPOSE는 아무것도 게시하지 않습니다: 게시는 -p(또는 -P)가 합니다"
+step "EXPOSE publishes nothing: -p (or -P) does |ko| EXPOSE는 아무것도 게시하지 않음: 게시는 -p(또는 -P)가 함"
 run docker image inspect -f '{{json .Config.ExposedPorts}}' "$SWAPI_IMAGE"
 check_out_contains '"8000/tcp"' "the image says EXPOSE 8000 |ko| 이미지에 EXPOSE 8000이 있습니다"
 # a host port nothing listens on, picked by Docker (lib.sh: free_host_port)
@@ -409,7 +409,7 @@ check_out_contains "8000/tcp -> 0.0.0.0:$HOST_PORT" "docker port: published |ko|
 wait_http_host "http://localhost:$HOST_PORT/api/films/1/" 200
 check_rc 0 "the same host port answers now (HTTP 200) |ko| 이제 같은 호스트 포트가 응답합니다(HTTP 200)"
 run docker rm -f "$EXPOSE_C"
-say "-P (--publish-all) is what reads EXPOSE: every exposed port on a free host port Docker picks |ko| EXPOSE를 읽는 것은 -P(--publish-all)입니다: 노출된 모든 포트를 Docker가 고른 빈 호스트 포트에 게시합니다"
+say "-P (--publish-all) is what reads EXPOSE: every exposed port on a free host port Docker picks |ko| EXPOSE를 읽는 것은 -P(--publish-all)입니다. 노출된 모든 포트를 Docker가 고른 빈 호스트 포트에 게시합니다"
 run docker run -d --name "$EXPOSE_C" --label "$EX_LABEL" -P "$SWAPI_IMAGE"
 check_rc 0 "the same image with -P |ko| 같은 이미지를 -P 옵션으로 실행"
 run docker port "$EXPOSE_C"
@@ -419,7 +419,7 @@ wait_http_host "http://localhost:${P_PORT:-0}/api/films/1/" 200
 check_rc 0 "it answers there |ko| 그 포트에서 응답합니다"
 run docker rm -f "$EXPOSE_C"
 
-step "your own toolbox: apt-get update, install and clean-up in ONE RUN |ko| 나만의 toolbox: apt-get update, install, 정리를 RUN 하나에"
+step "your own toolbox: apt-get update, install and clean-up in ONE RUN |ko| 직접 만드는 toolbox: apt-get update, install, 정리를 RUN 하나에"
 cat >Dockerfile.toolbox <<'EOF2'
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -442,7 +442,7 @@ run docker run --rm --name "$(ex_name run)" --label "$EX_LABEL" "$MY_TB" ip -V
 check_out_contains "iproute2" "ip (iproute2, what replaces ifconfig) is installed |ko| ip(ifconfig를 대신하는 iproute2)가 설치되어 있습니다"
 run docker run --rm --name "$(ex_name run)" --label "$EX_LABEL" "$MY_TB" ls -A /var/lib/apt/lists
 check_rc 0 "the folder exists |ko| 폴더가 있습니다"
-check_eq "$OUT" "" "/var/lib/apt/lists is empty: the package lists were deleted in the same RUN |ko| /var/lib/apt/lists 폴더가 비어 있습니다: 같은 RUN에서 패키지 목록을 지웠습니다"
+check_eq "$OUT" "" "/var/lib/apt/lists is empty: the package lists were deleted in the same RUN |ko| /var/lib/apt/lists 폴더가 비어 있습니다. 같은 RUN에서 패키지 목록을 지웠습니다"
 
 step "the same with apt-get update in a RUN of its own (the notes' form): one layer more, bigger |ko| apt-get update를 별도의 RUN에 둔 같은 이미지(노트의 형태): 레이어가 하나 더 많고 더 큼"
 run cat Dockerfile.toolbox-two-runs
@@ -470,7 +470,7 @@ sed_i 's/iproute2$/iproute2 netcat-openbsd/' Dockerfile.toolbox-two-runs
 run cat Dockerfile.toolbox-two-runs
 run_build --progress=plain --label "$EX_LABEL" -f Dockerfile.toolbox-two-runs -t "$MY_TB:two-runs" .
 check_rc 0 "the rebuild works (today: the cached lists are minutes old) |ko| 다시 빌드됩니다(지금은 캐시된 목록이 받은 지 몇 분밖에 되지 않았습니다)"
-check_eq "$(build_step_state 'RUN apt-get update$')" CACHED "RUN apt-get update comes from the cache: its line did not change |ko| RUN apt-get update는 캐시에서 옵니다: 그 줄이 바뀌지 않았기 때문입니다"
+check_eq "$(build_step_state 'RUN apt-get update$')" CACHED "RUN apt-get update comes from the cache: its line did not change |ko| RUN apt-get update는 캐시에서 옵니다. 그 줄이 바뀌지 않았기 때문입니다"
 check_ne "$(build_step_state 'RUN apt-get install .*netcat-openbsd')" MISSING "the changed install line is a step of the build |ko| 바뀐 install 줄은 빌드의 한 단계입니다"
 run docker run --rm --name "$(ex_name run)" --label "$EX_LABEL" "$MY_TB:two-runs" sh -c 'command -v nc'
 check_out_contains "/usr/bin/nc" "the new package was installed from the lists of the first build |ko| 새 패키지는 첫 빌드 때 받은 목록으로 설치되었습니다"

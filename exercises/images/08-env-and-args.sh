@@ -70,7 +70,7 @@ step "run it: the ENV defaults |ko| 실행하기: ENV 기본값"
 run docker run --rm --name "$RUNC" --label "$EX_LABEL" "$IMG"
 check_out_contains "PORT=80 APP_COLOR=blue APP_GREETING=hello" "the ENV defaults (PORT comes from the ARG DEFAULT_PORT=80) |ko| ENV 기본값이 적용됩니다(PORT는 ARG DEFAULT_PORT=80에서 옵니다)"
 check_out_contains "APP_VERSION=unset" "the ARG APP_VERSION is not in the container's environment |ko| ARG APP_VERSION은 컨테이너의 환경 변수에 없습니다"
-check_out_contains "built as version 1.0" "but the RUN that used it while building saw its default |ko| 하지만 빌드하는 동안 이 값을 사용한 RUN은 기본값을 보았습니다"
+check_out_contains "built as version 1.0" "but the RUN that used it while building saw its default |ko| 하지만 빌드하는 동안 이 값을 사용한 RUN에는 기본값이 전달되었습니다"
 
 step "override with -e (--env) |ko| -e(--env)로 덮어쓰기"
 run docker run --rm --name "$RUNC" --label "$EX_LABEL" -e APP_COLOR=red "$IMG"
@@ -97,7 +97,7 @@ build --build-arg APP_VERSION=2.0 --build-arg DEFAULT_PORT=8000 -t "$IMG:v2" .
 track image "$IMG:v2"
 check_rc 0 "docker build --build-arg APP_VERSION=2.0 --build-arg DEFAULT_PORT=8000 |ko| docker build --build-arg APP_VERSION=2.0 --build-arg DEFAULT_PORT=8000 명령으로 빌드됩니다"
 run docker run --rm --name "$RUNC" --label "$EX_LABEL" "$IMG:v2"
-check_out_contains "built as version 2.0" "the RUN saw APP_VERSION=2.0 |ko| RUN은 APP_VERSION=2.0을 보았습니다"
+check_out_contains "built as version 2.0" "the RUN saw APP_VERSION=2.0 |ko| RUN에는 APP_VERSION=2.0이 전달되었습니다"
 check_out_contains "APP_VERSION=unset" "the running container has no APP_VERSION |ko| 실행 중인 컨테이너에는 APP_VERSION이 없습니다"
 check_out_contains "PORT=8000" "DEFAULT_PORT was copied into ENV PORT, so that one stays |ko| DEFAULT_PORT는 ENV PORT로 옮겨 담았으므로 컨테이너까지 전달됩니다"
 run docker image inspect -f '{{json .Config.Env}}' "$IMG:v2"
@@ -131,7 +131,7 @@ check_rc 0 "it builds |ko| 빌드됩니다"
 run docker history --no-trunc --format '{{.CreatedBy}}' "$BAD_ARG"
 check_out_contains "DB_PASSWORD=$ARG_PW" "docker history --no-trunc shows the build argument the RUN used |ko| docker history --no-trunc에 RUN이 사용한 빌드 인수가 보입니다"
 inspect_all "$BAD_ARG"
-check_out_lacks "$ARG_PW" "(docker image inspect does not: it is not an ENV; the history is enough) |ko| (docker image inspect에는 보이지 않습니다. ENV가 아니기 때문입니다. 히스토리만으로 충분합니다)"
+check_out_lacks "$ARG_PW" "(docker image inspect does not: it is not an ENV; the history is enough) |ko| (docker image inspect에는 보이지 않습니다. ENV가 아니기 때문입니다. 히스토리만으로도 충분히 드러납니다)"
 run docker run --rm --name "$RUNC" --label "$EX_LABEL" "$BAD_ARG" printenv DB_PASSWORD
 check_rc 1 "the running container has no DB_PASSWORD |ko| 실행 중인 컨테이너에는 DB_PASSWORD가 없습니다"
 
@@ -224,7 +224,7 @@ run docker run --rm --name "$RUNC" --label "$EX_LABEL" "$LEGACY" sh -c 'echo "PO
 check_eq "$OUT" "PORT=80 APP_COLOR=blue APP_SIZE big APP_SIZE=unset" "what the container gets |ko| 컨테이너가 정확히 이 값을 받습니다"
 
 # ================================================================ the project's images
-step "the project's images carry no password |ko| 이 프로젝트의 이미지에는 비밀번호가 없습니다"
+step "the project's images carry no password |ko| 이 프로젝트의 이미지에는 비밀번호가 없음"
 # one password a line (a demo value has no newline)
 PW_VALUES=$(grep -hE '^[A-Z0-9_]*(PASSWORD|SECRET)[A-Z0-9_]*=' "$EX_ROOT"/env/*.env | cut -d= -f2- | sort -u)
 PW_COUNT=$(printf '%s\n' "$PW_VALUES" | grep -c .)

@@ -76,7 +76,7 @@ REG=localhost:$PORT
 IMG=$REG/goals-backend
 HUB_STYLE=$REG/student/goals-backend:1.0
 curl_host "http://$REG/v2/"
-check_http 200 "GET /v2/ answers: a registry speaking the v2 API |ko| GET /v2/에 응답이 옵니다: v2 API를 제공하는 레지스트리입니다"
+check_http 200 "GET /v2/ answers: a registry speaking the v2 API |ko| GET /v2/에 응답이 옵니다. v2 API를 제공하는 레지스트리입니다"
 curl_host "http://$REG/v2/_catalog"
 check_out_contains '{"repositories":[]}' "and it is empty |ko| 그리고 비어 있습니다"
 
@@ -127,7 +127,7 @@ curl_host "http://localhost:$APP_PORT/readyz"
 expect "503: no MongoDB here, and the image does not need one to start |ko| 503: 여기에는 MongoDB가 없고, 이미지는 시작할 때 MongoDB가 필요 없습니다"
 check_http 503 "/readyz is 503 without a database |ko| 데이터베이스가 없으면 /readyz 응답은 503입니다"
 
-step "push again under new names: the registry has those layers already |ko| 새 이름으로 다시 push하기: 레지스트리에 그 레이어가 이미 있습니다"
+step "push again under new names: the registry has those layers already |ko| 새 이름으로 다시 push하기: 레지스트리에 그 레이어가 이미 있음"
 tag_image "$IMG:latest"
 run docker push "$IMG:latest"
 check_rc 0 "docker push $IMG:latest |ko| docker push $IMG:latest 명령이 성공합니다"
@@ -143,10 +143,10 @@ check_out_match "Mounted from goals-backend|Layer already exists" "layers are sh
 curl_host "http://$REG/v2/_catalog"
 check_out_contains '"student/goals-backend"' "the catalog now has student/goals-backend |ko| 이제 카탈로그에 student/goals-backend 저장소가 있습니다"
 
-step "plain HTTP is for 127.0.0.0/8 only: any other address needs TLS |ko| 평문 HTTP는 127.0.0.0/8에서만: 그 밖의 주소에는 TLS가 필요합니다"
+step "plain HTTP is for 127.0.0.0/8 only: any other address needs TLS |ko| 평문 HTTP는 127.0.0.0/8에서만: 그 밖의 주소에는 TLS가 필요함"
 run sh -c "docker info 2>/dev/null | grep -A2 'Insecure Registries'"
 check_out_contains "127.0.0.0/8" "the engine's default insecure-registries: 127.0.0.0/8 |ko| 엔진의 기본 insecure-registries는 127.0.0.0/8입니다"
-say "the same registry at an address outside 127.0.0.0/8: its container's own (the page: that, or your machine's LAN address) |ko| 같은 레지스트리를 127.0.0.0/8 밖의 주소로 부릅니다. 레지스트리 컨테이너 자신의 주소입니다(페이지에서는 이 주소나 호스트 머신의 LAN 주소)"
+say "the same registry at an address outside 127.0.0.0/8: its container's own (the page: that, or your machine's LAN address) |ko| 같은 레지스트리에 127.0.0.0/8 밖의 주소로 접속합니다. 레지스트리 컨테이너 자신의 주소입니다(페이지에서는 이 주소나 호스트 머신의 LAN 주소)"
 run docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$REG_C"
 REG_IP=$(printf '%s\n' "$OUT" | awk '{print $1; exit}')
 check_true "the registry container has an address on its network ($REG_IP) |ko| 레지스트리 컨테이너에 네트워크 주소($REG_IP)가 있습니다" -- test -n "$REG_IP"
@@ -180,7 +180,7 @@ check_http 200 "with the user's password: 200 |ko| 사용자의 비밀번호를 
 tag_image "$AREG/goals-backend:1.0"
 say "docker login keeps credentials in \$DOCKER_CONFIG/config.json (default ~/.docker): a temporary one here |ko| docker login은 자격 증명을 \$DOCKER_CONFIG/config.json(기본값 ~/.docker)에 저장합니다. 여기서는 임시 디렉터리를 씁니다"
 run env DOCKER_CONFIG="$TMP_CFG" docker push "$AREG/goals-backend:1.0"
-expect "refused: no credentials |ko| 거부됩니다: 자격 증명이 없습니다"
+expect "refused: no credentials |ko| 거부됩니다. 자격 증명이 없습니다"
 check_rc nonzero "docker push without docker login fails |ko| docker login 없이 하는 docker push는 실패합니다"
 check_out_match "no basic auth credentials|unauthorized" "the registry wants a login |ko| 레지스트리가 로그인을 요구합니다"
 run sh -c "echo wrong | DOCKER_CONFIG='$TMP_CFG' docker login $AREG --username student --password-stdin"
@@ -202,7 +202,7 @@ run docker rmi "$AREG/goals-backend:1.0"
 untrack_cmd docker rmi "$AREG/goals-backend:1.0"
 run env DOCKER_CONFIG="$TMP_CFG" docker pull "$AREG/goals-backend:1.0"
 [ "$RC" = 0 ] && track cmd docker rmi "$AREG/goals-backend:1.0"   # pulled after all: the name is back
-expect "refused: this registry wants a login for everything (like a private repository on Docker Hub) |ko| 거부됩니다: 이 레지스트리는 무엇을 하든 로그인을 요구합니다(Docker Hub의 비공개 저장소처럼)"
+expect "refused: this registry wants a login for everything (like a private repository on Docker Hub) |ko| 거부됩니다. 이 레지스트리는 무엇을 하든 로그인을 요구합니다(Docker Hub의 비공개 저장소처럼)"
 check_rc nonzero "logged out, pull fails |ko| 로그아웃한 뒤에는 pull이 실패합니다"
 check_out_match "no basic auth credentials|unauthorized" "unauthorized |ko| 인증되지 않았습니다(unauthorized)"
 USER_CFG_NOW=$(user_cfg_sum)

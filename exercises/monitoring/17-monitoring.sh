@@ -47,7 +47,7 @@ count_of() {
 }
 # poll_line QUERY WANT SECONDS: the line a poll of QUERY (as typed) shows before it starts.
 poll_line() {
-  printf '%s\n' "${C_CMD}\$ curl -s 'localhost:$PROM_PORT/api/v1/query?query=$1' | jq -r '.data.result[0].value[1]'${C_OFF}  ${C_DIM}# $(_m "repeated until $2, at most $3 s; on the Docker host's network: docker exec $EX_HOST ..." "결과가 $2일 때까지 반복, 최대 ${3}초. Docker 호스트의 네트워크에서: docker exec $EX_HOST ...")${C_OFF}"
+  printf '%s\n' "${C_CMD}\$ curl -s 'localhost:$PROM_PORT/api/v1/query?query=$1' | jq -r '.data.result[0].value[1]'${C_OFF}  ${C_DIM}# $(_m "repeated until $2, at most $3 s; on the Docker host's network: docker exec $EX_HOST ..." "결과가 $2 값이 될 때까지 반복, 최대 ${3}초. Docker 호스트의 네트워크에서: docker exec $EX_HOST ...")${C_OFF}"
 }
 
 step "the application on the host: the goals backend, serving /metrics on port $APP_PORT |ko| 호스트의 애플리케이션: 포트 $APP_PORT에서 /metrics를 제공하는 goals 백엔드"
@@ -99,12 +99,12 @@ if ! wait_http_host "http://localhost:$PROM_PORT/-/ready" 200; then
   fatal "Prometheus did not become ready: $LOGS |ko| Prometheus가 준비되지 않았습니다: $LOGS"
 fi
 curl_host "http://localhost:$PROM_PORT/-/ready"
-check_http 200 "from the host, localhost:$PROM_PORT reaches Prometheus: the published port |ko| 호스트에서 localhost:$PROM_PORT로 Prometheus에 접속됩니다: 게시된 포트"
+check_http 200 "from the host, localhost:$PROM_PORT reaches Prometheus: the published port |ko| 호스트에서 localhost:$PROM_PORT 주소로 Prometheus에 접속됩니다: 게시된 포트"
 
 step "Prometheus scrapes the app on the host (case 2): its target is up |ko| Prometheus가 호스트의 앱을 수집(case 2): 대상이 up 상태"
 poll_line 'up{job="host"}' 1 30
 _poll_until 1 30 0.5 up_of host
-check_eq "$OUT" 1 "up{job=\"host\"} is 1: Prometheus, in a container, reached host.docker.internal:$APP_PORT |ko| up{job=\"host\"}가 1입니다: 컨테이너 안의 Prometheus가 host.docker.internal:$APP_PORT에 접속했습니다"
+check_eq "$OUT" 1 "up{job=\"host\"} is 1: Prometheus, in a container, reached host.docker.internal:$APP_PORT |ko| up{job=\"host\"}가 1입니다. 컨테이너 안의 Prometheus가 host.docker.internal:$APP_PORT에 접속했습니다"
 curl_host "http://localhost:$PROM_PORT/api/v1/targets"
 check_out_contains "host.docker.internal:$APP_PORT" "the target's address is the host's name, not localhost |ko| 대상의 주소는 localhost가 아니라 호스트의 이름입니다"
 run_host sh -c "for i in 1 2 3 4 5; do curl -s -o /dev/null localhost:$APP_PORT/goals; done"
@@ -112,7 +112,7 @@ poll_line 'sum(http_requests_total{job="host",route="/goals"})' 5 20
 _poll_until 5 20 0.5 count_of
 check_eq "$OUT" 5 "the five requests to the app on the host are counted in Prometheus |ko| 호스트의 앱에 보낸 요청 다섯 번이 Prometheus에 집계됩니다"
 
-step "Grafana's side: it must ask prometheus:9090, never localhost:9090 |ko| Grafana 쪽: localhost:9090은 안 되고 prometheus:9090"
+step "Grafana's side: it must ask prometheus:9090, never localhost:9090 |ko| Grafana 쪽: localhost:9090이 아니라 prometheus:9090에 요청해야 함"
 GRAFANA_HERE=0
 if docker image inspect "$GRAFANA_IMAGE" >/dev/null 2>&1; then
   run docker run -d --name "$GRAFANA" --label "$EX_LABEL" --network "$NET" "$GRAFANA_IMAGE"

@@ -10,7 +10,7 @@
 # labelled course.exercise=1. The course's names (mongodb, goals-backend) are given as network
 # aliases on ex-11-goals-net, so the containers find each other by the course's names.
 . "$(dirname "$0")/../lib.sh"
-ex_begin 11 "the goals app by hand, then with Docker Compose |ko| goals 앱을 직접 띄우고, 다음엔 Docker Compose로"
+ex_begin 11 "the goals app by hand, then with Docker Compose |ko| goals 앱을 직접 띄우고, 그다음 Docker Compose로"
 FRONTEND_IMAGE=${FRONTEND_IMAGE:-goals-frontend}
 need_image "$MONGO_IMAGE" "$BACKEND_IMAGE" "$FRONTEND_IMAGE" "$FAVORITES_IMAGE"
 # the throwaway mongosh client: mongo:8 itself, or where that is the CI stand-in (its mongosh
@@ -89,7 +89,7 @@ check_rc 0 "docker network create |ko| docker network create로 네트워크를 
 run docker volume create --label "$EX_LABEL" "$DATA"
 track volume "$DATA"
 start_mongo "$DATA" "$PASSWORD"
-say "no -p: only containers on $NET reach the database, by the name mongodb |ko| -p 없음: $NET 네트워크에 있는 컨테이너만 mongodb라는 이름으로 데이터베이스에 접근합니다"
+say "no -p: only containers on $NET reach the database, by the name mongodb |ko| -p 없음: $NET 네트워크에 있는 컨테이너만 mongodb라는 이름으로 데이터베이스에 접속합니다"
 say "a throwaway client on the same network: mongosh in a --rm container (image $MONGOSH) |ko| 같은 네트워크의 일회용 클라이언트: --rm 컨테이너에서 실행하는 mongosh(이미지 $MONGOSH)"
 # a --rm mongosh container on the network, logging in as root/$PASSWORD (more arguments follow)
 mongosh_run() {
@@ -145,13 +145,13 @@ run docker rm -f "$FAV"
 run docker run -d --name "$FAV" --network "$NET" --label "$EX_LABEL" -p 127.0.0.1::3000 \
   -e "MONGODB_URL=mongodb://root:$PASSWORD@mongodb:27017/swfavorites" "$FAVORITES_IMAGE"
 FAV_PORT=$(published "$FAV" 3000)
-wait_http_host "http://localhost:$FAV_PORT/healthz" 200 || fatal "favorites did not start serving |ko| favorites가 응답하기 시작하지 않았습니다"
+wait_http_host "http://localhost:$FAV_PORT/healthz" 200 || fatal "favorites did not start serving |ko| favorites가 요청을 처리하기 시작하지 않았습니다"
 curl_host "http://localhost:$FAV_PORT/readyz"
 expect "503: without authSource the driver looks for root in swfavorites, where there is none |ko| 503: authSource가 없으면 드라이버는 root 사용자를 swfavorites에서 찾는데, 거기에는 없습니다"
 check_http 503 "without ?authSource=admin the login is refused |ko| ?authSource=admin이 없으면 로그인이 거부됩니다"
 run docker rm -f "$FAV"
 
-step "by hand 3/4: the frontend (server-side rendering reaches the backend by name) |ko| 직접 띄우기 3/4: 프런트엔드(서버 쪽 렌더링은 이름으로 백엔드에 접근)"
+step "by hand 3/4: the frontend (server-side rendering reaches the backend by name) |ko| 직접 띄우기 3/4: 프런트엔드(서버 쪽 렌더링은 이름으로 백엔드에 접속)"
 run docker run -d --name "$FRONTEND" --network "$NET" --label "$EX_LABEL" -p "127.0.0.1:$FPORT:3000" \
   -e BACKEND_INTERNAL_URL=http://goals-backend -e "BACKEND_PUBLIC_URL=http://localhost:$BPORT" \
   "$FRONTEND_IMAGE"
@@ -169,7 +169,7 @@ HAND_MONGO_MOUNTS=$(mounts "$MONGO")
 HAND_MONGO_ENV=$(env_keys "$MONGO" | tr ' ' '\n' | grep '^MONGO_INITDB' | tr '\n' ' ')
 HAND_NETS="$(nets "$MONGO")/ $(nets "$BACKEND")/ $(nets "$FRONTEND")"
 
-step "by hand 4/4: the root user is created only on an EMPTY data volume |ko| 직접 띄우기 4/4: root 사용자는 데이터 볼륨이 비어 있을 때만 만들어집니다"
+step "by hand 4/4: the root user is created only on an EMPTY data volume |ko| 직접 띄우기 4/4: root 사용자는 데이터 볼륨이 비어 있을 때만 만들어짐"
 say "start mongodb again on the SAME volume, with another MONGO_INITDB_ROOT_PASSWORD |ko| 같은 볼륨으로, 다른 MONGO_INITDB_ROOT_PASSWORD를 주고 mongodb를 다시 시작합니다"
 run docker rm -f "$MONGO"
 start_mongo "$DATA" "$NEW_PASSWORD"
@@ -227,7 +227,7 @@ check_out_contains backend "services: mongodb, backend, favorites, frontend |ko|
 if [ "${EX_BUILD:-1}" = 0 ]; then
   say "EX_BUILD=0: the images were given (loaded into this engine, not built here): no docker compose build |ko| EX_BUILD=0: 이미지가 미리 주어졌습니다(여기서 빌드하지 않고 이 엔진에 불러옴). docker compose build는 건너뜁니다"
 else
-  say "a cache hit when the sources did not change since exercises/build-images.sh (a real build otherwise) |ko| exercises/build-images.sh 뒤로 소스가 바뀌지 않았다면 캐시만 씁니다(바뀌었다면 실제로 빌드합니다)"
+  say "a cache hit when the sources did not change since exercises/build-images.sh (a real build otherwise) |ko| exercises/build-images.sh를 실행한 뒤로 소스가 바뀌지 않았다면 캐시만 씁니다(바뀌었다면 실제로 빌드합니다)"
   EX_CMD_TIMEOUT=${EX11_BUILD_TIMEOUT:-900} compose build backend
   check_rc 0 "docker compose build backend (the build cache makes it quick) |ko| docker compose build backend로 빌드합니다(빌드 캐시 덕분에 빠릅니다)"
 fi

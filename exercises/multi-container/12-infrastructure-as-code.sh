@@ -74,7 +74,7 @@ VARS=$EX_TMP/ex-12-vars.yml
 # safety net: whatever happens, the project goes (containers, network, volumes)
 track cmd docker compose -p "$PROJECT" down -v --remove-orphans --timeout 5
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
-cd "$ANSIBLE_DIR" || fatal "cannot cd to $ANSIBLE_DIR |ko| $ANSIBLE_DIR 폴더로 cd할 수 없습니다"
+cd "$ANSIBLE_DIR" || fatal "cannot cd to $ANSIBLE_DIR |ko| $ANSIBLE_DIR 폴더로 이동할 수 없습니다"
 # The play's long compose diff is cut by EX_MAX_LINES; show the end (the recap) too.
 show_tail() { printf '%s\n' "$OUT" | grep -v '^[-+@ ]' | tail -n "${1:-8}" | sed 's/^/    | /'; }
 
@@ -113,7 +113,7 @@ check_out_contains "TASK [Stack | docker compose up --detach --wait]" "compose b
 check_eq "$(recap failed)" 0 "failed=0 |ko| 실패 없음: failed=0"
 check_ne "$(recap changed)" 0 "changed is not 0 (first run) |ko| changed가 0이 아닙니다(첫 실행)"
 run docker compose -p "$PROJECT" ps --format '{{.Service}} {{.Status}}'
-check_eq "$(grep -c '(healthy)' <<<"$OUT")" 4 "the four services are up and healthy |ko| 서비스 네 개가 모두 떠 있고 healthy입니다"
+check_eq "$(grep -c '(healthy)' <<<"$OUT")" 4 "the four services are up and healthy |ko| 서비스 네 개가 모두 떠 있고 healthy 상태입니다"
 run "${CURL[@]}" "http://localhost:$BACKEND_PORT/readyz"
 check_http 200 "the backend is ready (it reached MongoDB) |ko| 백엔드가 준비되었습니다(MongoDB에 연결됨)"
 run "${CURL[@]}" -X POST -H 'Content-Type: application/json' -d '{"text":"ex-12 deployed by ansible"}' "http://localhost:$BACKEND_PORT/goals"
@@ -174,11 +174,11 @@ check_ne "$(id_of frontend "$AFTER")" "$(id_of frontend "$BEFORE")" "frontend: a
 check_eq "$(id_of mongodb "$AFTER")" "$(id_of mongodb "$BEFORE")" "mongodb: the same container, kept running |ko| mongodb: 같은 컨테이너가 계속 실행 중"
 check_eq "$(id_of favorites "$AFTER")" "$(id_of favorites "$BEFORE")" "favorites: the same container, kept running |ko| favorites: 같은 컨테이너가 계속 실행 중"
 run "${CURL[@]}" "http://localhost:$NEW_BACKEND_PORT/goals"
-check_out_contains '"text":"ex-12 kept across the change"' "on the new port the goal is still there: the data volume was kept |ko| 새 포트에서도 목표가 그대로 있습니다: 데이터 볼륨을 남겨 두었습니다"
+check_out_contains '"text":"ex-12 kept across the change"' "on the new port the goal is still there: the data volume was kept |ko| 새 포트에서도 목표가 그대로 있습니다. 데이터 볼륨을 남겨 두었습니다"
 run "${CURL[@]}" "http://localhost:$BACKEND_PORT/goals"
 check_http 000 "the old port answers no more |ko| 이전 포트는 더 이상 응답하지 않습니다"
 
-step "goals_state=absent: tear it down (with the volumes) |ko| goals_state=absent: 내리기(볼륨 포함)"
+step "goals_state=absent: tear it down (with the volumes) |ko| goals_state=absent: 스택 내리기(볼륨 포함)"
 run ansible-playbook -i inventory playbook.yml -e "@$VARS" -e goals_state=absent -e goals_remove_volumes=true
 show_tail 4
 check_rc 0 "the teardown succeeds |ko| 내리기가 성공합니다"
@@ -190,7 +190,7 @@ show_tail 4
 check_eq "$(recap changed)" 0 "tearing down what is not there changes nothing |ko| 없는 것을 내리면 아무것도 바뀌지 않습니다"
 
 step "the notes' compose file: version: is obsolete, container_name: blocks --scale |ko| 노트의 compose 파일: 더 이상 쓰지 않는 version:, --scale을 막는 container_name:"
-cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT |ko| $EX_ROOT 폴더로 cd할 수 없습니다"
+cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT |ko| $EX_ROOT 폴더로 이동할 수 없습니다"
 NOTES_PROJECT=$(ex_name notes)
 APP1=$(ex_name app1)
 # the notes' file with this run's container name (app1 could be a container of yours)
@@ -213,7 +213,7 @@ check_rc nonzero "--scale app1=2 fails |ko| --scale app1=2가 실패합니다"
 check_out_contains "is using the custom container name \"$APP1\"" "compose names the cause |ko| compose가 원인을 알려 줍니다"
 check_out_contains "Remove the custom name to scale the service" "and the fix |ko| 해결 방법도 알려 줍니다"
 run bash -c "grep -v -E '^version:|^ +container_name:' $NOTES_FILE > $TODAY_FILE"
-check_rc 0 "today's form: the same file without the two lines |ko| 오늘날의 형식: 두 줄을 뺀 같은 파일"
+check_rc 0 "today's form: the same file without the two lines |ko| 현재 형식: 두 줄을 뺀 같은 파일"
 run docker compose -p "$NOTES_PROJECT" -f "$TODAY_FILE" up -d --scale app1=2
 check_rc 0 "without container_name, --scale app1=2 works |ko| container_name이 없으면 --scale app1=2가 동작합니다"
 check_out_lacks "obsolete" "and without version: there is no warning |ko| version:이 없으면 경고도 없습니다"

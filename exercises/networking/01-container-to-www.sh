@@ -19,7 +19,7 @@ expect "a default route via a gateway: every address outside the container goes 
 check_out_match '^default via [0-9.]+ dev eth0' "the container has a default route |ko| 컨테이너에 기본 경로(default route)가 있습니다"
 GATEWAY=$(printf '%s\n' "$OUT" | sed -n 's/^default via \([0-9.]*\) .*/\1/p')
 if on_desktop; then
-  desktop_note "your machine has no docker0: Docker runs in a VM, and docker0 is the VM's. Look at it |ko| 호스트 머신에는 docker0가 없습니다. Docker는 VM 안에서 돌고, docker0는 그 VM에 있습니다."
+  desktop_note "your machine has no docker0: Docker runs in a VM, and docker0 is the VM's. Look at it |ko| 호스트 머신에는 docker0가 없습니다. Docker는 VM 안에서 실행되고, docker0는 그 VM에 있습니다."
   desktop_note "from a container on the VM's network: docker run --rm --network host course-toolbox ip -4 -o addr show docker0 |ko| VM의 네트워크를 쓰는 컨테이너에서 확인하세요: docker run --rm --network host course-toolbox ip -4 -o addr show docker0"
 fi
 run_host ip -4 -o addr show docker0
@@ -33,7 +33,7 @@ step "is SWAPI on the internet reachable from a container? |ko| 컨테이너에�
 run docker run --rm "$TOOLBOX_IMAGE" curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$REAL_SWAPI/films/"
 if [ "$MODE" = online ] || { [ "$MODE" = auto ] && [ "$OUT" = 200 ]; }; then
   SWAPI_URL=$REAL_SWAPI
-  say "yes: favorites will use $SWAPI_URL, like in the course |ko| 접속됩니다: 강의에서처럼 favorites가 $SWAPI_URL 주소를 사용합니다"
+  say "yes: favorites will use $SWAPI_URL, like in the course |ko| 접속됩니다. 강의에서처럼 favorites가 $SWAPI_URL 주소를 사용합니다"
   [ "$MODE" = online ] && check_eq "$OUT" 200 "swapi.dev answers from a container (EX_SWAPI=online) |ko| 컨테이너에서 swapi.dev가 응답합니다(EX_SWAPI=online)"
 else
   say "no answer (no internet, or swapi.dev is down: it often is). Stand-in: the offline SWAPI |ko| 응답이 없습니다(인터넷이 안 되거나, 자주 그렇듯 swapi.dev가 다운되었습니다). 대신 오프라인 SWAPI 대체 서버를 씁니다."
@@ -46,7 +46,7 @@ else
   track container "$STANDIN"
   check_rc 0 "the offline SWAPI stand-in starts, its port 8000 published on a port Docker picks |ko| 오프라인 SWAPI 대체 서버가 시작되고, 8000번 포트는 Docker가 고른 호스트 포트에 게시됩니다"
   SWAPI_PORT=$(published "$STANDIN" 8000)
-  wait_http_host "http://localhost:$SWAPI_PORT/healthz" 200 || fatal "the SWAPI stand-in did not become healthy |ko| SWAPI 대체 서버가 정상(healthy) 상태가 되지 않았습니다"
+  wait_http_host "http://localhost:$SWAPI_PORT/healthz" 200 || fatal "the SWAPI stand-in did not become healthy |ko| SWAPI 대체 서버가 healthy 상태가 되지 않았습니다"
   SWAPI_URL=http://$HOST_IP:$SWAPI_PORT/api
   run docker run --rm "$TOOLBOX_IMAGE" curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$SWAPI_URL/films/"
   check_eq "$OUT" 200 "a container reaches the stand-in at $SWAPI_URL (outside its network) |ko| 컨테이너가 자기 네트워크 바깥에 있는 대체 서버($SWAPI_URL)에 접속합니다"
@@ -81,7 +81,7 @@ run docker inspect -f '{{range $net, $v := .NetworkSettings.Networks}}{{$net}} {
 expect "only the default network 'bridge' |ko| 기본 네트워크 'bridge'만 나옵니다"
 check_eq "${OUT% }" bridge "favorites is only on the default bridge network |ko| favorites는 기본 네트워크 bridge에만 연결되어 있습니다"
 run docker inspect -f '{{.HostConfig.ExtraHosts}} {{.HostConfig.Links}}' "$FAV"
-check_eq "$OUT" "[] []" "no --add-host, no --link: a plain URL is enough for the WWW |ko| --add-host도 --link도 없습니다: WWW에는 평범한 URL이면 충분합니다"
+check_eq "$OUT" "[] []" "no --add-host, no --link: a plain URL is enough for the WWW |ko| --add-host도 --link도 없습니다. WWW에는 평범한 URL이면 충분합니다"
 
 step "when SWAPI is down, favorites says so (it does not hang or crash) |ko| SWAPI가 다운되었을 때: favorites가 알려 줌(멈추거나 죽지 않음)"
 DOWN_URL=http://${HOST_IP:-$GATEWAY}:9/api
@@ -97,4 +97,4 @@ expect 'HTTP 502 {"message": "..."} (504 when SWAPI is slow instead of down) |ko
 check_http 502 "an unreachable SWAPI gives 502 Bad Gateway |ko| SWAPI에 접속할 수 없으면 502 Bad Gateway로 응답합니다"
 check_out_contains '"message"' "with a JSON message |ko| JSON 메시지가 함께 옵니다"
 curl_host "http://localhost:$DOWN_PORT/healthz"
-check_http 200 "favorites itself is still up |ko| favorites 자체는 여전히 살아 있습니다"
+check_http 200 "favorites itself is still up |ko| favorites 자체는 여전히 실행 중입니다"

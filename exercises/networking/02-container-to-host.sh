@@ -68,7 +68,7 @@ track container "$FAV"
 check_rc 0 "favorites starts |ko| favorites가 시작됩니다"
 FAV_PORT=$(published "$FAV" 3000)
 wait_http_host "http://localhost:$FAV_PORT/readyz" 200
-check_rc 0 "favorites becomes ready: /readyz pings the database on the host |ko| favorites가 준비 상태가 됩니다: /readyz는 호스트의 데이터베이스에 ping을 보냅니다"
+check_rc 0 "favorites becomes ready: /readyz pings the database on the host |ko| favorites가 준비 상태가 됩니다. /readyz는 호스트의 데이터베이스에 ping을 보냅니다"
 curl_host "http://localhost:$FAV_PORT/favorites" -H 'Content-Type: application/json' \
   -d '{"name":"A New Hope","type":"movie","url":"https://swapi.dev/api/films/1/"}'
 check_http 201 "POST /favorites saves a favorite |ko| POST /favorites가 즐겨찾기를 저장합니다"
@@ -104,7 +104,7 @@ check_out_contains '"title":"A New Hope"' "the films came through host.docker.in
 run docker rm -f "$SWAPI_HOST"
 check_rc 0 "docker rm -f: the API goes (it was started without --rm) |ko| docker rm -f: API가 삭제됩니다(--rm 없이 시작했기 때문입니다)"
 
-step "forget --add-host |ko| --add-host를 빠뜨리면"
+step "forget --add-host |ko| --add-host를 빠뜨렸을 때"
 run docker run -d --rm --name "$FAV_NO_HOST" --label "$EX_LABEL" -p 127.0.0.1::3000 \
   -e MONGODB_URL="$URL" "$FAVORITES_IMAGE"
 track container "$FAV_NO_HOST"
@@ -136,7 +136,7 @@ run docker run -d --name "$LOCAL_DB" --label "$EX_LABEL" -p 127.0.0.1::27017 "$M
 track container "$LOCAL_DB"
 LOCAL_PORT=$(published "$LOCAL_DB" 27017)
 wait_tcp_host "$LOCAL_PORT"
-check_rc 0 "from the host itself it answers on 127.0.0.1:$LOCAL_PORT |ko| 호스트 안에서 접속하면 127.0.0.1:$LOCAL_PORT에서 응답합니다"
+check_rc 0 "from the host itself it answers on 127.0.0.1:$LOCAL_PORT |ko| 호스트 자체에서 접속하면 127.0.0.1:$LOCAL_PORT에서 응답합니다"
 run docker run --rm --add-host host.docker.internal:host-gateway "$TOOLBOX_IMAGE" nc -zv -w 3 host.docker.internal "$LOCAL_PORT"
 if on_desktop; then
   expect "connected: Docker Desktop's network proxy makes host.docker.internal connections on your machine's loopback (on Linux: refused) |ko| 연결됨: Docker Desktop의 네트워크 프록시가 host.docker.internal로 오는 연결을 호스트 머신의 루프백으로 이어 줍니다(Linux에서는 거부됨)"
@@ -165,7 +165,7 @@ run docker run -d --name "$BACKEND" --label "$EX_LABEL" --network host -e PORT="
 track container "$BACKEND"
 check_rc 0 "the backend starts on the host's network |ko| 백엔드가 호스트의 네트워크에서 시작됩니다"
 wait_http_host "http://localhost:$BE_PORT/readyz" 200
-check_rc 0 "the backend on the host is ready: it reached the database at localhost:$MDB_PORT |ko| 호스트의 백엔드가 준비 상태가 됩니다: localhost:$MDB_PORT의 데이터베이스에 접속했습니다"
+check_rc 0 "the backend on the host is ready: it reached the database at localhost:$MDB_PORT |ko| 호스트의 백엔드가 준비 상태가 됩니다. localhost:$MDB_PORT의 데이터베이스에 접속했습니다"
 [ "$RC" = 0 ] || { OUT=$(docker logs "$BACKEND" 2>&1 | tail -5); _print_output; }
 curl_host "http://localhost:$BE_PORT/goals" -H 'Content-Type: application/json' -d '{"text":"Learn Docker"}'
 check_http 201 "POST /goals: a goal saved |ko| POST /goals: 목표(goal)가 저장됩니다"
@@ -173,4 +173,4 @@ curl_host "http://localhost:$BE_PORT/goals"
 check_out_contains '"text":"Learn Docker"' "GET /goals lists it |ko| GET /goals의 목록에 나옵니다"
 say "the page: mongosh course-goals --eval 'db.goals.find()' on your machine |ko| 페이지에서는 호스트 머신에서 mongosh course-goals --eval 'db.goals.find()' 명령을 실행합니다"
 run docker run --rm --network host "$MONGOSH" mongosh --quiet --port "$MDB_PORT" course-goals --eval 'db.goals.find({}, {_id: 0})'
-check_out_contains "Learn Docker" "the goal is stored in the container's database, reached through the published port |ko| 목표가 게시된 포트로 접속한 컨테이너의 데이터베이스에 저장되어 있습니다"
+check_out_contains "Learn Docker" "the goal is stored in the container's database, reached through the published port |ko| 게시된 포트로 접속한 컨테이너의 데이터베이스에 목표가 저장되어 있습니다"

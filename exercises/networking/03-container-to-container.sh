@@ -17,7 +17,7 @@ save_favorite() {
 }
 
 # ------------------------------------------------------------------ part A: by IP
-step "A1. run MongoDB in its own container (default bridge network, no published port) |ko| A1. 자체 컨테이너에서 MongoDB 실행하기(기본 브리지 네트워크, 게시한 포트 없음)"
+step "A1. run MongoDB in its own container (default bridge network, no published port) |ko| A1. MongoDB를 별도의 컨테이너에서 실행하기(기본 브리지 네트워크, 게시한 포트 없음)"
 run docker run -d --name "$DB" --label "$EX_LABEL" "$MONGO_IMAGE"
 track container "$DB"
 check_rc 0 "the database container starts |ko| 데이터베이스 컨테이너가 시작됩니다"
@@ -40,7 +40,7 @@ check_rc 0 "favorites reaches the database at $IP_A:27017 (ready) |ko| favorites
 save_favorite "$FAV_PORT"
 check_http 201 "a favorite is saved in the database container |ko| 즐겨찾기가 데이터베이스 컨테이너에 저장됩니다"
 
-step "A4. why a hard-coded IP breaks: recreate the database container |ko| A4. 하드코딩한 IP가 깨지는 이유: 데이터베이스 컨테이너 다시 만들기"
+step "A4. why a hard-coded IP breaks: recreate the database container |ko| A4. 하드코딩한 IP가 문제가 되는 이유: 데이터베이스 컨테이너 다시 만들기"
 run docker rm -f "$DB"
 say "another container starts meanwhile (in real life: anything) and may take the old address |ko| 그 사이에 다른 컨테이너가 시작되어(실제로는 무엇이든) 예전 주소를 가져갈 수 있습니다"
 run docker run -d --name "$OTHER" --label "$EX_LABEL" "$TOOLBOX_IMAGE"
@@ -84,7 +84,7 @@ run docker run -d --rm --name "$FAV" --network "$NET" --label "$EX_LABEL" -p 127
   -e MONGODB_URL="mongodb://$DB:27017/swfavorites" "$FAVORITES_IMAGE"
 track container "$FAV"
 FAV_PORT=$(published "$FAV" 3000)
-check_rc 0 "favorites starts on $NET (only favorites publishes a port: for us on the host) |ko| favorites가 $NET 네트워크에서 시작됩니다(포트를 게시하는 것은 favorites뿐이며, 호스트에서 접속하는 우리를 위한 것입니다)"
+check_rc 0 "favorites starts on $NET (only favorites publishes a port: for us on the host) |ko| favorites가 $NET 네트워크에서 시작됩니다(포트를 게시하는 것은 favorites뿐이며, 호스트에서 접속하기 위한 것입니다)"
 wait_http_host "http://localhost:$FAV_PORT/readyz" 200
 check_rc 0 "favorites reaches mongodb://$DB:27017 by name |ko| favorites가 이름으로 mongodb://$DB:27017에 접속합니다"
 save_favorite "$FAV_PORT"
@@ -109,7 +109,7 @@ track container "$OTHER"
 run docker run -d --name "$DB" --network "$NET" --label "$EX_LABEL" "$MONGO_IMAGE"
 check_ne "$(container_ip "$DB" "$NET")" "$IP_NAME" "the new database container has a new address |ko| 새 데이터베이스 컨테이너는 새 주소를 받았습니다"
 wait_http_host "http://localhost:$FAV_PORT/readyz" 200
-check_rc 0 "favorites is ready again by itself: the name now resolves to the new address |ko| favorites가 저절로 다시 준비 상태가 됩니다: 이제 이름이 새 주소로 확인됩니다"
+check_rc 0 "favorites is ready again by itself: the name now resolves to the new address |ko| favorites가 저절로 다시 준비 상태가 됩니다. 이제 이름이 새 주소로 확인됩니다"
 check_eq "$(inspect '{{.State.StartedAt}}' "$FAV")" "$STARTED" "favorites was neither restarted nor reconfigured |ko| favorites는 재시작되지도, 설정이 바뀌지도 않았습니다"
 say "(the saved favorite is gone with the old container: keeping data is what volumes are for) |ko| (저장했던 즐겨찾기는 예전 컨테이너와 함께 사라졌습니다. 데이터를 유지하려면 볼륨을 사용해야 합니다)"
 
@@ -119,10 +119,10 @@ run docker run -d --name "$LEGACY_DB" --label "$EX_LABEL" "$MONGO_IMAGE"
 track container "$LEGACY_DB"
 check_rc 0 "a database on the default bridge |ko| 기본 브리지에서 데이터베이스가 시작됩니다"
 run docker run --rm --link "$LEGACY_DB:db" "$TOOLBOX_IMAGE" sh -c 'grep -w db /etc/hosts; env | grep ^DB_PORT= | sort'
-check_out_match "^$(container_ip "$LEGACY_DB" bridge | sed 's/\./\\./g')[[:space:]](.*[[:space:]])?db([[:space:]]|\$)" "/etc/hosts has a line for the alias db |ko| /etc/hosts에 별칭(alias) db의 줄이 있습니다"
+check_out_match "^$(container_ip "$LEGACY_DB" bridge | sed 's/\./\\./g')[[:space:]](.*[[:space:]])?db([[:space:]]|\$)" "/etc/hosts has a line for the alias db |ko| /etc/hosts에 별칭(alias) db에 대한 줄이 있습니다"
 check_out_match '^DB_PORT=tcp://' "and --link also injects environment variables (DB_PORT=tcp://...) |ko| --link는 환경 변수도 주입합니다(DB_PORT=tcp://...)"
 
-step "C2. favorites linked to the database under the alias it expects: 'mongodb' |ko| C2. favorites가 기대하는 별칭 'mongodb'로 데이터베이스에 링크하기"
+step "C2. favorites linked to the database under the alias it expects: 'mongodb' |ko| C2. favorites가 찾는 별칭 'mongodb'로 데이터베이스에 링크하기"
 run docker run -d --rm --name "$LINKED" --label "$EX_LABEL" --link "$LEGACY_DB:mongodb" -p 127.0.0.1::3000 \
   -e MONGODB_USERNAME= "$FAVORITES_IMAGE"
 track container "$LINKED"

@@ -17,7 +17,7 @@ PRUNE_LABEL=course.exercise.prune=$EX_PREFIX-$$
 step "create a network and look at it |ko| 네트워크를 만들고 살펴보기"
 run docker network create --label "$EX_LABEL" "$NET"
 track network "$NET"
-check_rc 0 "docker network create prints the new network's id |ko| docker network create가 새 네트워크의 id를 출력합니다"
+check_rc 0 "docker network create prints the new network's id |ko| docker network create가 새 네트워크의 ID를 출력합니다"
 run docker network ls --filter "label=$EX_LABEL"
 check_out_contains "$NET" "docker network ls lists it (filtered by our label here) |ko| docker network ls에 나옵니다(여기서는 이 점검의 레이블로 걸러서 봄)"
 run docker network inspect "$NET" -f '{{.Driver}} {{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config 0).Gateway}}'
@@ -34,7 +34,7 @@ check_rc 0 "the SWAPI stand-in starts on the default bridge, port 8000 published
 run docker run -d --name "$BOX" --network "$NET" --label "$EX_LABEL" "$TOOLBOX_IMAGE"
 track container "$BOX"
 check_rc 0 "the toolbox starts on $NET and keeps running (for docker exec) |ko| toolbox가 $NET 네트워크에서 시작해 계속 실행됩니다(docker exec에 씀)"
-wait_http_host "http://localhost:$PORT/healthz" 200 || fatal "the SWAPI stand-in did not become healthy |ko| SWAPI 대체 서버가 정상(healthy) 상태가 되지 않았습니다"
+wait_http_host "http://localhost:$PORT/healthz" 200 || fatal "the SWAPI stand-in did not become healthy |ko| SWAPI 대체 서버가 healthy 상태가 되지 않았습니다"
 
 step "host -> container: by published port, and by the container's IP from the Docker host |ko| 호스트 → 컨테이너: 게시된 포트로, 그리고 Docker 호스트에서 컨테이너의 IP로"
 curl_host "http://localhost:$PORT/api/films/1/"
@@ -81,7 +81,7 @@ check_http 200 "exec in the toolbox: curl by NAME http://$API:8000 |ko| toolbox�
 curl_in "$BOX" "http://$API_NET_IP:8000/api/films/1/"
 check_http 200 "exec in the toolbox: curl by IP http://$API_NET_IP:8000 |ko| toolbox에서 exec: IP로 curl http://$API_NET_IP:8000"
 run docker exec "$BOX" ping -c 1 -W 2 "$API"
-check_rc 0 "ping by name |ko| 이름으로 ping"
+check_rc 0 "ping by name |ko| 이름으로 ping이 성공합니다"
 run docker run --rm --label "$EX_LABEL" "$TOOLBOX_IMAGE" ping -c 1 -W 2 "$API_IP"
 check_rc 0 "on the default bridge a container pings another by IP (the notes' demo; no names there) |ko| 기본 브리지에서는 컨테이너가 다른 컨테이너에 IP로 ping합니다(노트의 데모. 기본 브리지에서는 이름을 쓸 수 없습니다)"
 run docker network inspect "$NET" -f '{{range .Containers}}{{.Name}} {{end}}'

@@ -27,10 +27,10 @@ if on_desktop; then
 fi
 run_host ip -4 -o addr show docker0
 GATEWAY=$(printf '%s\n' "$OUT" | sed -n 's/.* inet \([0-9.]*\)\/.*/\1/p')
-check_true "docker0 on the Docker host has an address ($GATEWAY) inside $SUBNET: the containers' gateway |ko| Docker 호스트의 docker0에 $SUBNET 대역 안의 주소($GATEWAY)가 있습니다: 컨테이너들의 게이트웨이입니다" -- \
+check_true "docker0 on the Docker host has an address ($GATEWAY) inside $SUBNET: the containers' gateway |ko| Docker 호스트의 docker0에 $SUBNET 대역 안의 주소($GATEWAY)가 있습니다. 컨테이너들의 게이트웨이입니다" -- \
   ip_in_subnet "$GATEWAY" "$SUBNET"
 
-step "bridge: each container is one end of a veth pair, the other end is plugged into docker0 |ko| bridge: 각 컨테이너는 veth 쌍의 한쪽 끝, 다른 쪽 끝은 docker0에 꽂혀 있음"
+step "bridge: each container is one end of a veth pair, the other end is plugged into docker0 |ko| bridge: 각 컨테이너는 veth 쌍의 한쪽 끝이고, 다른 쪽 끝은 docker0에 연결됨"
 run docker run -d --name "$API" --label "$EX_LABEL" "$SWAPI_IMAGE"
 track container "$API"
 check_rc 0 "a container on the default bridge |ko| 기본 브리지에 연결된 컨테이너"
@@ -52,7 +52,7 @@ track container "$(ex_name sidecar)"
 run docker inspect -f '{{.HostConfig.NetworkMode}}' "$(ex_name sidecar)"
 check_out_match '^container:[0-9a-f]{64}$' "docker inspect: NetworkMode container:<id of $API> |ko| docker inspect: NetworkMode container:<$API의 id>"
 run docker run --rm --network "container:$API" -p 9999:9999 "$TOOLBOX_IMAGE" true
-check_rc nonzero "-p is refused: the namespace (and its ports) belong to $API |ko| -p는 거부됩니다: 네임스페이스와 그 포트는 $API 컨테이너의 것입니다"
+check_rc nonzero "-p is refused: the namespace (and its ports) belong to $API |ko| -p는 거부됩니다. 네임스페이스와 그 포트는 $API 컨테이너의 것입니다"
 
 # ------------------------------------------------------------------ host
 step "host: no network namespace of its own, the host's interfaces and ports |ko| host: 자체 네트워크 네임스페이스 없이 호스트의 인터페이스와 포트를 씀"
@@ -85,7 +85,7 @@ run docker run --rm --network none "$TOOLBOX_IMAGE" ip -o link
 check_out_match '^1: lo:' "there is lo |ko| lo가 있습니다"
 check_out_lacks "eth0" "and no eth0 |ko| eth0은 없습니다"
 run docker run --rm --network none "$TOOLBOX_IMAGE" curl -s --max-time 3 "http://$(container_ip "$API" bridge):8000/api/"
-check_rc nonzero "nothing outside is reachable |ko| 바깥에는 아무 곳에도 접속되지 않습니다"
+check_rc nonzero "nothing outside is reachable |ko| 바깥의 어느 곳에도 접속되지 않습니다"
 
 # ------------------------------------------------------------------ overlay
 step "overlay: one network across the hosts of a swarm (here, a swarm of one) |ko| overlay: 스웜의 여러 호스트에 걸친 네트워크 하나(여기서는 노드 하나짜리 스웜)"

@@ -48,18 +48,18 @@ run docker run -d --name "$DB" --network "$NET" --label "$EX_LABEL" -e MONGO_INI
 track container "$DB"
 check_rc 0 "MongoDB starts detached, with a root user |ko| MongoDB가 분리 모드로 시작합니다(root 사용자 포함)"
 
-step "detached (-d): docker run prints the container id and gives the terminal back |ko| 분리 모드(-d): docker run이 컨테이너 id를 출력하고 터미널을 돌려줌"
+step "detached (-d): docker run prints the container id and gives the terminal back |ko| 분리 모드(-d): docker run이 컨테이너 ID를 출력하고 터미널을 돌려줌"
 T0=$(_now)
 run docker run -d --name "$BE" --network "$NET" --label "$EX_LABEL" -p "127.0.0.1:$BE_PORT:80" -e "MONGODB_HOST=$DB" -e MONGODB_PASSWORD=secret "$BACKEND_IMAGE"
 TOOK=$(_secs "$T0")
 track container "$BE"
 check_rc 0 "the backend starts in the background |ko| 백엔드가 백그라운드에서 시작합니다"
-check_out_match '^[0-9a-f]{64}$' "all we see is its id (in $TOOK s) |ko| 보이는 것은 컨테이너 id뿐입니다(${TOOK}초 걸림)"
+check_out_match '^[0-9a-f]{64}$' "all we see is its id (in $TOOK s) |ko| 보이는 것은 컨테이너 ID뿐입니다(${TOOK}초 걸림)"
 run docker ps --filter "name=^$BE\$" --format '{{.Names}} {{.Status}}'
 check_out_match "^$BE Up " "docker ps: it is running |ko| docker ps: 실행 중입니다"
 if ! wait_http_host "http://localhost:$BE_PORT/readyz" 200; then
   BE_LOGS=$(docker logs "$BE" 2>&1 | tail -3)
-  fatal "the backend did not become ready: $BE_LOGS |ko| 백엔드가 준비(ready) 상태가 되지 않았습니다: $BE_LOGS"
+  fatal "the backend did not become ready: $BE_LOGS |ko| 백엔드가 준비 상태가 되지 않았습니다: $BE_LOGS"
 fi
 curl_host "http://localhost:$BE_PORT/goals" -H 'Content-Type: application/json' -d '{"text":"Learn Docker"}'
 check_http 201 "a goal is saved |ko| 목표(goal)가 저장됩니다"
@@ -67,7 +67,7 @@ check_http 201 "a goal is saved |ko| 목표(goal)가 저장됩니다"
 step "docker logs: what a detached container printed |ko| docker logs: 분리 모드 컨테이너가 출력한 내용 보기"
 run docker logs "$BE"
 check_out_contains "listening" "the start-up lines |ko| 시작할 때 출력한 줄"
-check_out_contains "goal saved" "and the line of the goal we just saved |ko| 방금 저장한 목표의 줄도 있습니다"
+check_out_contains "goal saved" "and the line of the goal we just saved |ko| 방금 저장한 목표에 대한 줄도 있습니다"
 
 step "attached (no -d): the container's output comes to your terminal; Ctrl-C stops it |ko| 연결 모드(-d 없이): 컨테이너의 출력이 터미널에 나오고, Ctrl-C로 멈춤"
 attached docker run --name "$ATT" --network "$NET" --label "$EX_LABEL" -e "MONGODB_HOST=$DB" -e MONGODB_PASSWORD=secret "$BACKEND_IMAGE"
@@ -87,7 +87,7 @@ check_eq "$OUT" running "it runs in the background |ko| 백그라운드에서 �
 run docker stop "$ATT"
 check_rc 0 "docker stop |ko| docker stop으로 중지합니다"
 
-step "docker start -a: start and attach |ko| docker start -a: 시작하면서 연결 모드로"
+step "docker start -a: start and attach |ko| docker start -a: 연결 모드로 시작하기"
 attached docker start -a "$ATT"
 check_out_contains "listening" "with -a the output comes to the terminal |ko| -a를 붙이면 출력이 터미널에 나옵니다"
 check_rc 0 "Ctrl-C stops it again |ko| Ctrl-C로 다시 멈춥니다"
@@ -99,7 +99,7 @@ FOLLOW=$!
 track pid "$FOLLOW"
 sleep 0.3
 curl_host "http://localhost:$BE_PORT/goals" -H 'Content-Type: application/json' -d '{"text":"Follow the logs"}'
-check_http 201 "another goal |ko| 목표 하나 더"
+check_http 201 "another goal |ko| 목표를 하나 더 저장합니다"
 for _ in $(seq 50); do grep -q "goal saved" "$EX_TMP/follow.log" && break; sleep 0.1; done
 OUT=$(_plain <"$EX_TMP/follow.log"); _print_output
 check_out_contains "goal saved" "the new line showed up while following |ko| 따라가는 동안 새 줄이 나타났습니다"
@@ -117,7 +117,7 @@ run docker start "$BE"
 wait_http_host "http://localhost:$BE_PORT/readyz" 200
 check_rc 0 "started again, same container, same published port |ko| 같은 컨테이너가 같은 게시 포트로 다시 시작했습니다"
 curl_host "http://localhost:$BE_PORT/goals"
-check_out_contains '"text":"Follow the logs"' "the goals are still there: they live in MongoDB, not in the backend |ko| 목표가 그대로 있습니다: 목표는 백엔드가 아니라 MongoDB에 있습니다"
+check_out_contains '"text":"Follow the logs"' "the goals are still there: they live in MongoDB, not in the backend |ko| 목표가 그대로 있습니다. 목표는 백엔드가 아니라 MongoDB에 있습니다"
 
 step "--rm: the container is removed as soon as it stops |ko| --rm: 컨테이너가 중지되면 바로 삭제됨"
 run docker run -d --rm --name "$TMPC" --network "$NET" --label "$EX_LABEL" -p 127.0.0.1::80 -e "MONGODB_HOST=$DB" -e MONGODB_PASSWORD=secret "$BACKEND_IMAGE"
@@ -220,7 +220,7 @@ check_out_match "^$BYSTANDER Up " "the bystander still runs |ko| bystander는 �
 say "a compose project: compose labels its containers and down removes exactly those |ko| compose 프로젝트: compose는 자기 컨테이너에 레이블을 붙이고, down은 정확히 그것만 삭제합니다"
 track cmd docker compose -p "$BOXES" -f "$BOXES_FILE" down --timeout 2
 run docker compose -p "$BOXES" -f "$BOXES_FILE" up -d
-check_rc 0 "docker compose up -d: the project's two containers |ko| docker compose up -d: 프로젝트의 컨테이너 두 개"
+check_rc 0 "docker compose up -d: the project's two containers |ko| docker compose up -d: 프로젝트의 컨테이너 두 개가 시작됩니다"
 run docker ps -q --filter "label=com.docker.compose.project=$BOXES"
 check_eq "$(printf "%s\n" "$OUT" | grep -c .)" 2 "two containers carry the project's label |ko| 컨테이너 두 개에 프로젝트의 레이블이 붙어 있습니다"
 run docker compose -p "$BOXES" -f "$BOXES_FILE" down

@@ -183,7 +183,7 @@ wait_http http://backend/readyz 200 90 docker exec "$BOX"
 check_rc 0 "the backend is ready: it logged in to mongodb with the password from the secret |ko| 백엔드가 준비되었습니다. 시크릿의 비밀번호로 mongodb에 로그인했습니다"
 [ "$RC" = 0 ] || { run docker service logs --tail 10 "$BACKEND"; run docker service logs --tail 10 "$MONGO"; fatal "the backend never got ready |ko| 백엔드가 끝내 준비되지 않았습니다"; }
 curl_in "$BOX" http://backend/goals -H 'Content-Type: application/json' -d '{"text":"Learn Docker Swarm"}'
-check_http 201 "POST /goals through the service name |ko| 서비스 이름으로 보낸 POST /goals"
+check_http 201 "POST /goals through the service name |ko| 서비스 이름으로 POST /goals를 보냅니다"
 # shellcheck disable=SC2016 # expanded by the container's shell
 run docker exec "$BOX" sh -c 'for i in $(seq 20); do curl -s -o /dev/null -D - http://backend/goals | tr -d "\r" | sed -n "s/^x-served-by: //Ip"; done | sort | uniq -c'
 SERVERS=$(printf '%s\n' "$OUT" | awk 'NF >= 2 {print $2}')
@@ -211,7 +211,7 @@ run docker service inspect "$BACKEND" -f '{{json .Spec.TaskTemplate.ContainerSpe
 check_out_contains '"Name":"mongo_root_password"' "the secret is mounted as the file mongo_root_password |ko| 시크릿이 mongo_root_password 파일로 마운트됩니다"
 check_out_contains "\"SecretName\":\"$SECRET\"" "from the Docker secret $SECRET (MONGO_SECRET) |ko| Docker 시크릿 $SECRET에서 옵니다(MONGO_SECRET)"
 MONGO_C=$(task_containers "$MONGO" | head -1)
-say "our images are distroless (no ls, no shell); the MongoDB image has both: |ko| 우리 이미지는 distroless입니다(ls도 셸도 없음). MongoDB 이미지에는 둘 다 있습니다:"
+say "our images are distroless (no ls, no shell); the MongoDB image has both: |ko| 이 프로젝트의 이미지는 distroless입니다(ls도 셸도 없음). MongoDB 이미지에는 둘 다 있습니다:"
 run docker exec "$MONGO_C" ls -l /run/secrets
 check_out_match '^-r--r--r-- .* mongo_root_password$' "/run/secrets/mongo_root_password: a read-only file in the container |ko| /run/secrets/mongo_root_password: 컨테이너 안의 읽기 전용 파일"
 run docker exec "$MONGO_C" cat /run/secrets/mongo_root_password
@@ -236,7 +236,7 @@ wait_addresses tasks.backend 3 15
 run docker exec "$BOX" dig +short tasks.backend
 check_eq "$(addresses tasks.backend)" 3 "tasks.backend: 3 addresses again |ko| tasks.backend: 다시 주소 3개"
 
-step "a task dies: Swarm starts a new one (the desired state is 3) |ko| 태스크가 죽으면 Swarm이 새 태스크를 시작합니다(원하는 상태는 3)"
+step "a task dies: Swarm starts a new one (the desired state is 3) |ko| 태스크가 죽으면 Swarm이 새 태스크를 시작함(원하는 상태는 3)"
 run docker ps --filter "label=com.docker.swarm.service.name=$BACKEND" --format '{{.ID}} {{.Names}} {{.Status}}'
 VICTIM=$(task_containers "$BACKEND" | head -1)
 run docker kill "$VICTIM"
@@ -268,7 +268,7 @@ run sh -c "$WAIT_GONE"
 check_rc 0 "its containers and its network are gone |ko| 스택의 컨테이너와 네트워크가 사라졌습니다"
 stack_gone && { untrack_cmd docker stack rm "$STACK"; untrack_cmd sh -c "$WAIT_GONE"; }
 run docker volume ls --filter "name=$VOLUME" --format '{{.Name}}'
-check_out_contains "$VOLUME" "the data volume $VOLUME survived (deploy again: the goals are back) |ko| 데이터 볼륨 $VOLUME: 남아 있습니다(다시 배포하면 목표가 돌아옵니다)"
+check_out_contains "$VOLUME" "the data volume $VOLUME survived (deploy again: the goals are back) |ko| 데이터 볼륨($VOLUME)이 남아 있습니다(다시 배포하면 목표가 돌아옵니다)"
 run docker volume rm "$VOLUME"
 check_rc 0 "docker volume rm: now the data is gone |ko| docker volume rm: 이제 데이터가 사라졌습니다"
 [ "$RC" = 0 ] && untrack_cmd docker volume rm "$VOLUME"

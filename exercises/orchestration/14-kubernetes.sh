@@ -114,7 +114,7 @@ no_line_ends_with() { ! grep -q -- "$2\$" <<<"$1"; }
 # ==========================================================================================
 step "kubectl, and is there a cluster? |ko| kubectl, 그리고 클러스터가 있는지"
 run kubectl version --client
-check_rc 0 "kubectl is installed (the client: kustomize is built in) |ko| kubectl이 설치되어 있습니다(클라이언트. kustomize가 내장되어 있습니다)"
+check_rc 0 "kubectl is installed (the client: kustomize is built in) |ko| kubectl이 설치되어 있습니다(클라이언트이며 kustomize가 내장되어 있습니다)"
 CLUSTER=0
 if [ "$MODE" = offline ]; then
   say "EX_K8S=offline: no cluster is touched |ko| EX_K8S=offline: 클러스터를 전혀 건드리지 않습니다"
@@ -175,9 +175,9 @@ ELSEWHERE=$(grep -v '^Namespace/' <<<"$OUT" | grep -v ' ns=goals ' | cut -d' ' -
 check_eq "${ELSEWHERE:-none}" none \
   "every object is in the namespace goals (favorites finds http://swapi only in its own namespace; objects without one land in kubectl's current namespace) |ko| 모든 객체가 네임스페이스 goals에 있습니다(favorites는 자기 네임스페이스에서만 http://swapi를 찾습니다. 네임스페이스가 없는 객체는 kubectl의 현재 네임스페이스에 들어갑니다)"
 run kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.SWAPI_BASE_URL}'
-check_eq "$OUT" "http://swapi:8000/api" "the ConfigMap's SWAPI_BASE_URL is the stand-in's Service |ko| 컨피그맵의 SWAPI_BASE_URL 값이 SWAPI 대체 서비스의 서비스를 가리킵니다"
+check_eq "$OUT" "http://swapi:8000/api" "the ConfigMap's SWAPI_BASE_URL is the stand-in's Service |ko| 컨피그맵의 SWAPI_BASE_URL 값이 SWAPI 대체 서비스의 서비스(swapi)를 가리킵니다"
 
-step "Pod Security: the namespace enforces restricted, every pod meets it, no pod gets a token |ko| 파드 보안: 네임스페이스는 restricted를 강제하고, 모든 파드가 이를 지키며, 어느 파드도 토큰을 받지 않습니다"
+step "Pod Security: the namespace enforces restricted, every pod meets it, no pod gets a token |ko| 파드 보안: 네임스페이스는 restricted를 강제하고, 모든 파드가 이를 지키며, 어느 파드도 토큰을 받지 않음"
 run kubectl label --local -f "$EX_TMP/base.yaml" "$EX_LABEL" -o "jsonpath=$PSS"
 check_out_match '^Namespace/goals enforce=restricted audit=restricted warn=restricted ' \
   "the Namespace's labels: enforce (refuse), audit (log) and warn (tell kubectl) at restricted |ko| 네임스페이스의 레이블: restricted 수준으로 enforce(거부), audit(기록), warn(kubectl에 경고)"
@@ -345,12 +345,12 @@ for w in docs:
             f.write("%s %s %s\n" % (w["kind"] + "/" + w["metadata"]["name"], binary, here))
         print("%s/%s: %s, %d settings" % (w["kind"], w["metadata"]["name"], binary, len(env)))
 PY
-check_rc 0 "the environments are worked out for our containers |ko| 우리 컨테이너마다 환경을 구성했습니다"
-check_eq "$(wc -l <"$EX_TMP/env/list" 2>/dev/null)" 4 "4 containers of ours (backend, favorites, frontend, swapi) |ko| 우리 컨테이너 4개(backend, favorites, frontend, swapi)"
+check_rc 0 "the environments are worked out for our containers |ko| 이 프로젝트의 컨테이너마다 환경을 구성했습니다"
+check_eq "$(wc -l <"$EX_TMP/env/list" 2>/dev/null)" 4 "4 containers of ours (backend, favorites, frontend, swapi) |ko| 이 프로젝트의 컨테이너 4개(backend, favorites, frontend, swapi)"
 PASSWORD_VALUE=$(kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.password}' | base64 -d 2>/dev/null)
 while read -r WORKLOAD BIN DIR; do
   if [ ! -x "$BIN_DIR/$BIN" ]; then
-    say "SKIPPED $WORKLOAD: $BIN_DIR/$BIN is not built (cargo build --workspace --features frontend/ssr builds it) |ko| 건너뜀 $WORKLOAD: $BIN_DIR/$BIN 바이너리가 빌드되어 있지 않습니다(빌드 명령: cargo build --workspace --features frontend/ssr)"
+    say "SKIPPED $WORKLOAD: $BIN_DIR/$BIN is not built (cargo build --workspace --features frontend/ssr builds it) |ko| $WORKLOAD 건너뜀: $BIN_DIR/$BIN 바이너리가 빌드되어 있지 않습니다(빌드 명령: cargo build --workspace --features frontend/ssr)"
     continue
   fi
   mapfile -t ENV <"$DIR/env"
@@ -420,8 +420,8 @@ fi
 
 step "kubectl get, describe, logs |ko| kubectl get, describe, logs로 살펴보기"
 run "${K[@]}" get pods,svc,pvc
-check_out_match '^persistentvolumeclaim/data-mongodb-0 +Bound' "the StatefulSet's claim data-mongodb-0 is Bound |ko| 스테이트풀셋의 클레임(data-mongodb-0)이 Bound입니다"
-check_eq "$(count '^pod/backend-.* 1/1 +Running')" 2 "2 backend pods Running |ko| backend 파드 2개가 Running"
+check_out_match '^persistentvolumeclaim/data-mongodb-0 +Bound' "the StatefulSet's claim data-mongodb-0 is Bound |ko| 스테이트풀셋의 클레임(data-mongodb-0)이 Bound 상태입니다"
+check_eq "$(count '^pod/backend-.* 1/1 +Running')" 2 "2 backend pods Running |ko| backend 파드 2개가 Running 상태입니다"
 run "${K[@]}" describe deployment backend
 check_out_match '^Replicas: +2 desired' "describe: 2 desired replicas ... |ko| describe: 원하는 레플리카 2개 ..."
 check_out_contains "/readyz" "... and its readiness probe |ko| ... 그리고 준비 상태 프로브"
@@ -448,7 +448,7 @@ run "${K[@]}" get replicasets -l app.kubernetes.io/name=backend -o 'jsonpath={ra
 check_eq "$(count ' 0$')" 1 "the old ReplicaSet is scaled to 0 ... |ko| 이전 레플리카셋은 0개로 줄었고 ..."
 check_eq "$(count ' 2$')" 1 "... the new one runs the 2 pods |ko| ... 새 레플리카셋이 파드 2개를 실행합니다"
 
-step "Pod Security: a plain busybox pod is refused in $NS |ko| 파드 보안: $NS에서는 그냥 만든 busybox 파드가 거부됩니다"
+step "Pod Security: a plain busybox pod is refused in $NS |ko| 파드 보안: $NS에서는 보안 설정 없이 만든 busybox 파드가 거부됨"
 EX_CMD_TIMEOUT=60 run "${K[@]}" run "$(ex_name plain)" --rm -i --restart=Never --image="$DNS_IMAGE" -- true
 check_rc nonzero "kubectl run: refused |ko| kubectl run: 거부됨"
 check_out_contains 'violates PodSecurity "restricted' "by the namespace's Pod Security level, which names the fields it misses |ko| 네임스페이스의 파드 보안 수준 때문이며, 메시지가 빠진 항목을 알려 줍니다"
@@ -491,7 +491,7 @@ fi
 EX_CMD_TIMEOUT=300 run kubectl delete namespace "$OUTSIDE" --timeout=240s
 [ "$RC" = 0 ] && untrack_cmd kubectl delete namespace "$OUTSIDE" --ignore-not-found --timeout=240s
 
-step "a PVC outlives its pod: delete mongodb-0, the data is still there |ko| PVC는 파드보다 오래 남습니다: mongodb-0을 지워도 데이터가 그대로 있습니다"
+step "a PVC outlives its pod: delete mongodb-0, the data is still there |ko| PVC는 파드보다 오래 남음: mongodb-0을 지워도 데이터가 그대로 있음"
 PF=$(free_port)
 run_bg "$EX_TMP/port-forward.log" "${K[@]}" port-forward svc/backend "$PF:80"
 track pid "$BG_PID"

@@ -17,7 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 ex_begin 15 "what an orchestrator adds: one Docker host vs a (single-node) Swarm |ko| 오케스트레이터가 더해 주는 것: Docker 호스트 하나와 (노드 하나짜리) Swarm 비교"
 need_image "$SWAPI_IMAGE" "$TOOLBOX_IMAGE"
-cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT |ko| $EX_ROOT 폴더로 cd할 수 없습니다"
+cd "$EX_ROOT" || fatal "cannot cd to $EX_ROOT |ko| $EX_ROOT 폴더로 이동할 수 없습니다"
 
 PLAIN=$(ex_name swapi-plain)           # docker run, --restart no
 SICK_PLAIN=$(ex_name sick-plain)       # docker run with a healthcheck that always fails
@@ -60,20 +60,20 @@ if [ "$SWARM_BEFORE" = inactive ]; then
   ADDR=$(printf '%s\n' "$OUT" | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -1); ADDR=${ADDR:-127.0.0.1}
   run docker swarm init --advertise-addr "$ADDR"
   check_rc 0 "docker swarm init (this engine was in no swarm; it leaves again at the end) |ko| docker swarm init(이 엔진은 어떤 스웜에도 속해 있지 않았으므로, 끝날 때 스웜에서 다시 나옵니다)"
-  [ "$RC" = 0 ] || fatal "no swarm: nothing to compare with |ko| 스웜이 없습니다: 비교할 대상이 없습니다"
+  [ "$RC" = 0 ] || fatal "no swarm: nothing to compare with |ko| 스웜이 없습니다. 비교할 대상이 없습니다"
   [ -z "$GWBRIDGE_BEFORE" ] && track cmd docker network rm docker_gwbridge
   track cmd docker swarm leave --force
   OUR_SWARM=1
 elif [ "$SWARM_BEFORE" = active ]; then
-  say "this engine is already in a swarm: using it, not leaving it; the drain step is skipped (it would stop your services) |ko| 이 엔진은 이미 스웜에 속해 있습니다: 그 스웜을 쓰고, 스웜에서 나오지 않습니다. drain 단계는 건너뜁니다(내 서비스들이 멈추기 때문입니다)"
+  say "this engine is already in a swarm: using it, not leaving it; the drain step is skipped (it would stop your services) |ko| 이 엔진은 이미 스웜에 속해 있습니다. 그 스웜을 쓰고, 스웜에서 나오지 않습니다. drain 단계는 건너뜁니다(내 서비스들이 멈추기 때문입니다)"
 else
-  fatal "this engine's swarm state is \"$SWARM_BEFORE\": fix it (docker info) or leave that swarm first |ko| 이 엔진의 스웜 상태가 \"$SWARM_BEFORE\"입니다: 먼저 바로잡거나(docker info) 그 스웜에서 나오세요"
+  fatal "this engine's swarm state is \"$SWARM_BEFORE\": fix it (docker info) or leave that swarm first |ko| 이 엔진의 스웜 상태가 \"$SWARM_BEFORE\"입니다. 먼저 바로잡거나(docker info) 그 스웜에서 나오세요"
 fi
 run docker info -f '{{.Swarm.ControlAvailable}}'
-[ "$OUT" = true ] || fatal "this engine is a swarm worker: services are created from a manager (run the exercise there) |ko| 이 엔진은 스웜의 워커입니다: 서비스는 매니저에서 만듭니다(실습은 매니저에서 실행하세요)"
+[ "$OUT" = true ] || fatal "this engine is a swarm worker: services are created from a manager (run the exercise there) |ko| 이 엔진은 스웜의 워커입니다. 서비스는 매니저에서 만듭니다(실습은 매니저에서 실행하세요)"
 run docker node ls
 NODES=$(docker node ls -q 2>/dev/null | wc -l)
-[ "$NODES" -le 1 ] || fatal "this swarm has $NODES nodes: the check expects all of the services on this one (its images are local, it inspects and kills local containers). Run it on an engine in no swarm, or in a swarm of one node |ko| 이 스웜에는 노드가 $NODES개 있습니다: 점검은 모든 서비스가 이 노드에 있다고 가정합니다(이미지가 이 노드에만 있고, 이 노드의 컨테이너를 검사하고 kill합니다). 어떤 스웜에도 속하지 않은 엔진이나 노드 하나짜리 스웜에서 실행하세요"
+[ "$NODES" -le 1 ] || fatal "this swarm has $NODES nodes: the check expects all of the services on this one (its images are local, it inspects and kills local containers). Run it on an engine in no swarm, or in a swarm of one node |ko| 이 스웜에는 노드가 $NODES개 있습니다. 점검은 모든 서비스가 이 노드에 있다고 가정합니다(이미지가 이 노드에만 있고, 이 노드의 컨테이너를 검사하고 kill합니다). 어떤 스웜에도 속하지 않은 엔진이나 노드 하나짜리 스웜에서 실행하세요"
 check_out_match 'Ready +Active +(Leader|Reachable)' "docker node ls: this node is Ready, Active, a manager |ko| docker node ls: 이 노드는 Ready, Active인 매니저입니다"
 NODE_ID=$(docker info -f '{{.Swarm.NodeID}}')
 NODE_NAME=$(docker info -f '{{.Name}}')
@@ -99,7 +99,7 @@ check_eq "$(printf '%s\n' "$OUT" | grep -c " $NODE_NAME Running")" 2 "each task 
 run docker service create -d --name "$BIG" --reserve-memory 1000G --endpoint-mode dnsrr --health-interval 1s --restart-delay 1s --label "$EX_LABEL" "$SWAPI_IMAGE"
 check_rc 0 "a service that asks for 1000 GB of memory |ko| 메모리를 1000 GB 요청하는 서비스"
 wait_task_text "$BIG" "insufficient resources" 20
-check_out_contains "Pending" "no node has room: the task stays Pending ... |ko| 자리가 있는 노드가 없습니다: 태스크는 Pending으로 남고 ..."
+check_out_contains "Pending" "no node has room: the task stays Pending ... |ko| 자리가 있는 노드가 없습니다. 태스크는 Pending으로 남고 ..."
 check_out_contains "insufficient resources" "... and docker service ps says why |ko| ... docker service ps가 이유를 알려 줍니다"
 run docker service rm "$BIG"
 check_rc 0 "docker service rm |ko| docker service rm으로 서비스를 지웁니다"
@@ -110,7 +110,7 @@ run docker kill "$PLAIN"
 check_rc 0 "docker kill the plain container |ko| 평범한 컨테이너를 docker kill합니다"
 sleep 3
 run docker inspect -f '{{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}' "$PLAIN"
-check_eq "$OUT" "exited exit=137 restarts=0" "3 s later it is still exited: nobody watches it (--restart no) |ko| 3초 뒤에도 종료된 상태입니다: 아무도 지켜보지 않습니다(--restart no)"
+check_eq "$OUT" "exited exit=137 restarts=0" "3 s later it is still exited: nobody watches it (--restart no) |ko| 3초 뒤에도 종료된 상태입니다. 아무도 지켜보지 않습니다(--restart no)"
 run docker ps --filter "label=com.docker.swarm.service.name=$SVC" --format '{{.ID}} {{.Names}}'
 VICTIM=$(task_containers "$SVC" | head -1)
 run docker kill "$VICTIM"
@@ -145,7 +145,7 @@ check_rc 0 "3/3: Swarm reaches it and then keeps it (step 2) |ko| 3/3: Swarm은 
 # ------------------------------------------------------------------ 4. service discovery
 step "4. service discovery: one name for all the tasks, kept up to date |ko| 4. 서비스 디스커버리: 모든 태스크에 이름 하나, 늘 최신으로 유지"
 run docker run -d --name "$PLAIN" --restart no --label "$EX_LABEL" "$SWAPI_IMAGE"
-check_rc 125 "a container name is ONE container: a second $PLAIN is refused |ko| 컨테이너 이름은 컨테이너 하나입니다: 두 번째 $PLAIN 컨테이너는 거부됩니다"
+check_rc 125 "a container name is ONE container: a second $PLAIN is refused |ko| 컨테이너 이름은 컨테이너 하나입니다. 두 번째 $PLAIN 컨테이너는 거부됩니다"
 check_out_contains "is already in use" "(Conflict: the name is taken) |ko| (Conflict: 이미 쓰고 있는 이름)"
 run docker run -d --name "$BOX" --network "$NET" --label "$EX_LABEL" "$TOOLBOX_IMAGE"
 track container "$BOX"
@@ -171,7 +171,7 @@ for _ in $(seq 30); do [ "$(inspect '{{.State.Health.Status}}' "$SICK_PLAIN")" =
 run docker ps --filter "name=^$SICK_PLAIN\$" --format '{{.Names}} {{.Status}}'
 check_out_contains "(unhealthy)" "docker ps: the plain container is unhealthy ... |ko| docker ps: 평범한 컨테이너는 unhealthy이고 ..."
 run docker inspect -f '{{.State.Status}} {{.State.Health.Status}} restarts={{.RestartCount}}' "$SICK_PLAIN"
-check_eq "$OUT" "running unhealthy restarts=0" "... and keeps running: plain Docker only reports health |ko| ... 계속 실행됩니다: 평범한 Docker는 상태를 알려 주기만 합니다"
+check_eq "$OUT" "running unhealthy restarts=0" "... and keeps running: plain Docker only reports health |ko| ... 계속 실행됩니다. 평범한 Docker는 상태를 알려 주기만 합니다"
 wait_task_text "$SICK" "unhealthy container" 30
 check_rc 0 "Swarm stopped the unhealthy task (docker service ps: \"unhealthy container\") ... |ko| Swarm이 unhealthy 태스크를 멈췄고(docker service ps: \"unhealthy container\") ..."
 sleep 3

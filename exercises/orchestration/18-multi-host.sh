@@ -68,7 +68,7 @@ check_rc 0 "three engines answer, host 1 a swarm manager, hosts 2 and 3 workers 
 [ "$RC" = 0 ] || fatal "no hosts, nothing to do |ko| 호스트가 없어 할 수 있는 것이 없습니다"
 run docker ps --filter "label=goals.hosts=$HOSTS_NAME" --format '{{.Names}}\t{{.Status}}'
 run "${D1[@]}" node ls
-check_eq "$(grep -cE ' Ready +Active' <<<"$OUT")" 3 "docker node ls: three nodes, Ready and Active |ko| docker node ls: 노드 셋이 Ready이고 Active입니다"
+check_eq "$(grep -cE ' Ready +Active' <<<"$OUT")" 3 "docker node ls: three nodes, Ready and Active |ko| docker node ls: 노드 세 개가 Ready, Active 상태입니다"
 check_out_match "$H1 +Ready +Active +Leader" "host 1 is the leader (the manager) |ko| 호스트 1이 리더(매니저)입니다"
 A1=$(container_ip "$H1"); A2=$(container_ip "$H2"); A3=$(container_ip "$H3")
 say "host addresses: $H1 $A1, $H2 $A2, $H3 $A3 |ko| 호스트 주소: $H1 $A1, $H2 $A2, $H3 $A3"
@@ -111,7 +111,7 @@ check_rc 0 "every replica runs |ko| 모든 레플리카가 실행 중입니다"
 [ "$RC" = 0 ] || { run "${D1[@]}" stack ps --no-trunc "$STACK"; fatal "the stack did not converge within $CONVERGE s |ko| 스택이 ${CONVERGE}초 안에 수렴하지 않았습니다"; }
 run docker exec "$H1" docker stack ps "$STACK" --filter desired-state=running --format '{{.Name}} {{.Node}} {{.CurrentState}}'
 check_out_match "^${STACK}_mongodb\.1 $H1 Running" "MongoDB runs on the manager (placement constraint node.role == manager) |ko| MongoDB는 매니저에서 실행됩니다(배치 제약 node.role == manager)"
-check_eq "$(grep "^${STACK}_backend\." <<<"$OUT" | awk '{print $2}' | sort -u | wc -l)" 3 "the three backend replicas are spread over the three hosts |ko| 백엔드 레플리카 셋이 호스트 세 대에 나뉘어 있습니다"
+check_eq "$(grep "^${STACK}_backend\." <<<"$OUT" | awk '{print $2}' | sort -u | wc -l)" 3 "the three backend replicas are spread over the three hosts |ko| 백엔드 레플리카 3개가 호스트 세 대에 나뉘어 있습니다"
 run "${D2[@]}" image ls --format '{{.Repository}}:{{.Tag}}'
 check_out_match "^$REG/goals-backend:" "host 2 pulled the backend's image from the registry (tag <none>: a stack pins the digest the manager resolved) |ko| 호스트 2가 레지스트리에서 백엔드 이미지를 받아 왔습니다(태그 <none>: 스택은 매니저가 알아낸 다이제스트로 이미지를 고정합니다)"
 
@@ -129,7 +129,7 @@ ON2=$(backend_ids "$H2" | head -1)
 say "host 2's backend container: $ON2 |ko| 호스트 2의 백엔드 컨테이너: $ON2"
 check_true "a replica on host 2 answered host 1's container, over the overlay |ko| 호스트 2의 레플리카가 overlay를 거쳐 호스트 1의 컨테이너에 응답했습니다" -- grep -q "${ON2:-none}" <<<"$OUT"
 
-step "a host lost: its tasks move to the others |ko| 호스트가 죽으면: 그 태스크가 다른 호스트로 옮겨 갑니다"
+step "a host lost: its tasks move to the others |ko| 호스트를 잃었을 때: 그 태스크가 다른 호스트로 옮겨 감"
 TASKS2=$(on_node "$H2")
 say "host 2 runs $TASKS2 tasks of the stack |ko| 호스트 2에서 스택의 태스크 ${TASKS2}개가 실행 중입니다"
 run docker kill "$H2"
@@ -147,7 +147,7 @@ check_rc 0 "host 2 starts again |ko| 호스트 2가 다시 시작됩니다"
 _poll_until ready 60 1 node_state "$H2"
 check_rc 0 "host 2 rejoins the swarm by itself |ko| 호스트 2가 스스로 스웜에 다시 합류합니다"
 
-step "draining a host: its tasks move, nothing new lands there |ko| 호스트 drain: 태스크가 옮겨 가고, 새 태스크는 그곳에 놓이지 않습니다"
+step "draining a host: its tasks move, nothing new lands there |ko| 호스트 drain: 태스크가 옮겨 가고, 새 태스크는 그곳에 놓이지 않음"
 BEFORE=$(on_node "$H3")
 run "${D1[@]}" node update --availability drain "$H3"
 track cmd docker exec "$H1" docker node update --availability active "$H3"
