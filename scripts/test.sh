@@ -145,11 +145,34 @@ p_exercises() {
   # in Korean, each transcript audited (EX_LANG_AUDIT: a line of a check's own words with no
   # Korean fails it); the desktop phase runs its checks in English
   MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} PROMETHEUS_IMAGE=${PROMETHEUS_IMAGE:-goals-ci-prometheus} \
-    REGISTRY_IMAGE=${REGISTRY_IMAGE:-goals-ci-registry} \
+    REGISTRY_IMAGE=${REGISTRY_IMAGE:-goals-ci-registry} MARIADB_IMAGE=${MARIADB_IMAGE:-goals-ci-mariadb} \
     EX_LANG=ko EX_LANG_AUDIT=1 EX_SH="busybox sh" busybox sh exercises/run.sh || rc=$?
   # the hosts the multihost phase kept for exercise 18
   bash scripts/hosts.sh down
+  forced_failure_in_korean || rc=1
   return "$rc"
+}
+
+# A real check failing, in Korean: exercise 02 told that its engine is Docker Desktop's
+# (EX_ENGINE=desktop; this one is not) expects what is true there, and several assertions fail.
+# Its transcript must fail them in Korean: run.sh's language audit finds no line of its own
+# words without Korean, and the FAIL lines say 실패.
+forced_failure_in_korean() {
+  local log=/tmp/goals-forced-failure-ko.log fails
+  echo "=== a forced failure in Korean (exercise 02 with EX_ENGINE=desktop on this Linux engine)"
+  if MONGO_IMAGE=${MONGO_IMAGE:-goals-ci-secantusdb} EX_ENGINE=desktop EX_BUILD=0 EX_LANG=ko \
+      EX_LANG_AUDIT=1 EX_SH="busybox sh" busybox sh exercises/run.sh 02 >"$log" 2>&1; then
+    echo "exercise 02 passed with EX_ENGINE=desktop on a Linux engine: its Desktop outcomes prove nothing (log: $log)"
+    return 1
+  fi
+  fails=$(grep -c '^  실패 ' "$log")
+  if grep -q '^EX_LANG_AUDIT' "$log" || [ "$fails" -lt 3 ]; then
+    grep -A30 '^EX_LANG_AUDIT' "$log"
+    echo "the forced failure is not all Korean, or failed only $fails assertion(s) (log: $log)"
+    return 1
+  fi
+  grep '^  실패 ' "$log" | head -3
+  echo "ok: $fails assertions failed, every line of the check's own words in Korean"
 }
 
 ALL=(prepare lint build test images compose swarm multihost arm64 dev exercises desktop)
