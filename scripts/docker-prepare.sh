@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Machine preparation for the image/compose tests, for CI and developers (not needed by students,
 # who have a registry): a Docker engine with Compose v2 + BuildKit, the base images, and the
-# CI-only MongoDB stand-in image. Idempotent; a second run takes about a second.
+# CI-only stand-in images (MongoDB, registry, Prometheus, MariaDB). Idempotent; a second run takes about a second.
 #   scripts/docker-prepare.sh
 # On the project's registry-less machines ../shared/docker-env provides the engine and local
 # stand-ins for rust:1-bookworm, debian:bookworm-slim and gcr.io/distroless/cc-debian12; that
@@ -45,5 +45,9 @@ stamp "goals-ci-registry ready"
 # the monitoring profile's Prometheus, a stand-in of prom/prometheus (Debian's prometheus)
 docker build -q -t goals-ci-prometheus "$ROOT/docker/ci/prometheus" >/dev/null
 stamp "goals-ci-prometheus ready ($(docker image inspect -f '{{.Size}}' goals-ci-prometheus | awk '{printf "%.0f MB", $1/1e6}'))"
+# exercise 07's database image (the notes' MySQL image, today), a stand-in of mariadb:11
+# (Debian's mariadb-server, with apt-get: the page's Dockerfile builds FROM it)
+docker build -q -t goals-ci-mariadb "$ROOT/docker/ci/mariadb" >/dev/null
+stamp "goals-ci-mariadb ready ($(docker image inspect -f '{{.Size}}' goals-ci-mariadb | awk '{printf "%.0f MB", $1/1e6}'))"
 stamp "goals-ci-secantusdb ready, SecantusDB $version ($(docker image inspect -f '{{.Size}}' goals-ci-secantusdb | awk '{printf "%.0f MB", $1/1e6}'))"
 stamp "done"

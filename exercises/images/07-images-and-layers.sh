@@ -5,6 +5,8 @@
 # content), docker history / docker image inspect of the project's images, shared base layers;
 # then ENTRYPOINT and CMD, COPY and ADD, EXPOSE (publishes nothing), and a toolbox image written
 # with apt-get in one RUN, compared with the notes' separate RUNs (layers, size, stale cache).
+# Last, the notes' MySQL image today: their Dockerfile written FROM MARIADB_IMAGE (default
+# mariadb:11: today's mysql images have no apt-get), ifconfig and ping in it, queries, -p.
 # Needs only docker (with buildx) and sh here: cargo runs in a container, the HTTP requests of
 # the EXPOSE step on the Docker host's network (lib.sh: run_host, wait_http_host), and the host
 # port they use is one Docker picks (lib.sh: free_host_port).
@@ -485,3 +487,106 @@ check_out_contains "apt-get install -y --no-install-recommends" "... installs wi
 check_out_contains "rm -rf /var/lib/apt/lists/*" "... and deletes the lists, all in that RUN |ko| ... 목록을 지웁니다. 모두 그 RUN 하나에서"
 run docker run --rm --name "$(ex_name run)" --label "$EX_LABEL" "$TOOLBOX_IMAGE" ls -A /var/lib/apt/lists
 check_eq "$OUT" "" "$TOOLBOX_IMAGE: no package lists in the image |ko| $TOOLBOX_IMAGE: 이미지에 패키지 목록이 없습니다"
+
+# ================================================================ part 5: the notes' MySQL image, today
+# The notes' `FROM mysql:5.7.8` + apt-get, written FROM MariaDB's official image (today's mysql
+# images are Oracle Linux, without apt-get: ERRATA 53): MARIADB_IMAGE (default mariadb:11; where
+# nothing can be pulled, the CI's stand-in goals-ci-mariadb, docker/ci/mariadb). The page's
+# Dockerfile says FROM mariadb:11; the check's says FROM $MARIADB_IMAGE.
+MARIADB_IMAGE=${MARIADB_IMAGE:-mariadb:11}
+MYSQL_DIR=$EX_TMP/mysql-custom
+MYSQL_IMG=$(ex_name mysql-custom)
+DB=$(ex_name db)
+BOX=$(ex_name box)
+# a database's first start (initialisation, then the real server) may take longer than EX_WAIT
+DB_WAIT=60
+[ "$EX_WAIT" -gt "$DB_WAIT" ] && DB_WAIT=$EX_WAIT
+# volume_gone NAME: no volume NAME exists (any more)
+volume_gone() { ! docker volume inspect "$1" >/dev/null 2>&1; }
+mkdir -p "$MYSQL_DIR"
+cd "$MYSQL_DIR" || fatal "no $MYSQL_DIR |ko| $MYSQL_DIR 폴더가 없습니다"
+
+step "the notes' MySQL image, today: FROM $MARIADB_IMAGE, apt-get in one RUN |ko| 노트의 MySQL 이미지를 요즘 방식으로: FROM $MARIADB_IMAGE, RUN 하나에 담은 apt-get"
+if ! docker image inspect "$MARIADB_IMAGE" >/dev/null 2>&1; then
+  _tr "(pulling $MARIADB_IMAGE) |ko| ($MARIADB_IMAGE 이미지를 받는 중)"; printf '%s\n' "  $_T"
+  _timeout 300 docker pull -q "$MARIADB_IMAGE" >/dev/null 2>&1 \
+    || fatal "the image $MARIADB_IMAGE is not here and cannot be pulled: is this machine online (docker pull $MARIADB_IMAGE)? |ko| $MARIADB_IMAGE 이미지가 없고 받을 수도 없습니다. 인터넷에 연결되어 있는지 확인하세요(docker pull $MARIADB_IMAGE)"
+fi
+say "today's mysql images (mysql:8.4, mysql:9, mysql) are Oracle Linux: the notes' RUN apt-get stops with 'apt-get: command not found' |ko| 지금의 mysql 이미지(mysql:8.4, mysql:9, mysql)는 Oracle Linux 기반이라 노트의 RUN apt-get은 'apt-get: command not found'로 멈춥니다"
+say "MariaDB, a MySQL-compatible server whose image keeps apt-get and reads MYSQL_ROOT_PASSWORD, stands in for MySQL here |ko| 여기서는 MySQL 대신 MariaDB를 씁니다. MySQL 호환 서버이고, 이미지에 apt-get이 있으며 MYSQL_ROOT_PASSWORD를 읽습니다"
+cat >Dockerfile <<'EOF2'
+FROM mariadb:11
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends net-tools iputils-ping \
+ && rm -rf /var/lib/apt/lists/*
+EOF2
+sed "s|^FROM mariadb:11\$|FROM $MARIADB_IMAGE|" Dockerfile >"$EX_TMP/Dockerfile.from" && mv "$EX_TMP/Dockerfile.from" Dockerfile
+run cat Dockerfile
+run_build --progress=plain --label "$EX_LABEL" -t "$MYSQL_IMG" .
+track image "$MYSQL_IMG"
+check_rc 0 "the image builds: apt-get installs net-tools and iputils-ping FROM $MARIADB_IMAGE |ko| 이미지가 빌드됩니다. apt-get이 $MARIADB_IMAGE 위에 net-tools와 iputils-ping을 설치합니다"
+[ "$RC" -eq 0 ] || fatal "the image does not build FROM $MARIADB_IMAGE (is it Debian or Ubuntu, with apt-get? a Debian or Ubuntu mirror reachable from docker build?) |ko| $MARIADB_IMAGE 이미지로 빌드되지 않습니다(apt-get이 있는 Debian이나 Ubuntu 기반 이미지인지, docker build 안에서 미러에 접속되는지 확인하세요)"
+
+step "docker run --name db -e MYSQL_ROOT_PASSWORD=1234 -p 3306:3306 -d mysql-custom |ko| docker run --name db -e MYSQL_ROOT_PASSWORD=1234 -p 3306:3306 -d mysql-custom 실행"
+say "the page publishes 3306:3306; here on a free host port Docker picks, so a MySQL of yours on 3306 is not in the way |ko| 페이지에서는 3306:3306으로 게시하지만, 여기서는 Docker가 고른 빈 호스트 포트에 게시하므로 호스트 머신의 3306번 포트를 MySQL이 쓰고 있어도 부딪히지 않습니다"
+run docker run --name "$DB" --label "$EX_LABEL" -e MYSQL_ROOT_PASSWORD=1234 -p 127.0.0.1::3306 -d "$MYSQL_IMG"
+track container "$DB"
+check_rc 0 "the database container starts |ko| 데이터베이스 컨테이너가 시작됩니다"
+# its data: an anonymous volume (the image's VOLUME /var/lib/mysql), removed after the container
+DB_VOLUME=$(inspect '{{range .Mounts}}{{if eq .Destination "/var/lib/mysql"}}{{.Name}}{{end}}{{end}}' "$DB")
+[ -n "$DB_VOLUME" ] && track volume "$DB_VOLUME"
+run docker inspect -f '{{range .Mounts}}{{.Type}} {{.Destination}}{{end}}' "$DB"
+check_out_contains "volume /var/lib/mysql" "its data: a volume on /var/lib/mysql, anonymous (the image's VOLUME) |ko| 데이터는 /var/lib/mysql에 마운트된 익명 볼륨에 있습니다(이미지의 VOLUME)"
+
+step "docker exec db ifconfig: the container's address on the default bridge |ko| docker exec db ifconfig: 기본 브리지에서 컨테이너가 받은 주소"
+DB_IP=$(inspect '{{.NetworkSettings.IPAddress}}' "$DB")
+run docker exec "$DB" ifconfig
+check_rc 0 "ifconfig runs in the container (net-tools, installed by the Dockerfile) |ko| 컨테이너 안에서 ifconfig가 실행됩니다(Dockerfile이 설치한 net-tools)"
+check_out_match '^eth0: ' "it lists eth0 |ko| eth0이 목록에 있습니다"
+check_out_contains "inet $DB_IP " "with the address docker inspect gives ($DB_IP) |ko| docker inspect가 알려 주는 것과 같은 주소($DB_IP)가 나옵니다"
+
+step "ping from db: another container on the default bridge, by its address |ko| db에서 ping: 기본 브리지의 다른 컨테이너에 주소로"
+run docker run -d --name "$BOX" --label "$EX_LABEL" debian:bookworm-slim sleep infinity
+track container "$BOX"
+check_rc 0 "a second container on the default bridge |ko| 기본 브리지에 두 번째 컨테이너를 띄웁니다"
+run docker inspect -f '{{.NetworkSettings.IPAddress}}' "$BOX"
+BOX_IP=$OUT
+check_out_match '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' "docker inspect gives its address |ko| docker inspect가 그 컨테이너의 주소를 알려 줍니다"
+run docker exec "$DB" ping -c 1 "$BOX_IP"
+check_rc 0 "db pings $BOX at its address $BOX_IP (iputils-ping, installed by the Dockerfile) |ko| db에서 $BOX 컨테이너의 주소 $BOX_IP에 ping이 성공합니다(Dockerfile이 설치한 iputils-ping)"
+check_out_contains "1 received" "one packet sent, one received |ko| 패킷 하나를 보내고 하나를 받았습니다"
+run docker exec "$DB" ping -c 1 "$BOX"
+check_rc nonzero "by its name it does not work: on the default bridge names do not resolve |ko| 이름으로는 되지 않습니다. 기본 브리지에서는 이름 확인이 되지 않습니다"
+
+step "wait until the database answers, then ask it something |ko| 데이터베이스가 응답할 때까지 기다린 뒤 쿼리 보내기"
+say "its first start sets up the database with a temporary server on its socket only: wait until it answers over TCP (-h 127.0.0.1) |ko| 처음 시작할 때는 소켓에서만 수신 대기하는 임시 서버로 데이터베이스를 준비하므로, TCP(-h 127.0.0.1)로 응답할 때까지 기다립니다"
+_command_line "$(_m "repeated until it answers, at most $DB_WAIT s" "응답할 때까지 반복, 최대 ${DB_WAIT}초")" docker exec "$DB" mariadb -h 127.0.0.1 -uroot -p1234 -e 'SELECT 1'
+_poll ok '' "$DB_WAIT" 0.5 docker exec "$DB" mariadb -h 127.0.0.1 -uroot -p1234 -e 'SELECT 1'
+if [ "$RC" = 0 ]; then printf '%s\n' "    $(_m answered 응답함) $(_after)"; else printf '%s\n' "    $(_m "no answer" "응답 없음") $(_after)"; fi
+check_rc 0 "the server answers over TCP |ko| 서버가 TCP로 응답합니다"
+[ "$RC" -eq 0 ] || run docker logs --tail 15 "$DB"
+run docker exec "$DB" mariadb -uroot -p1234 -e 'SELECT VERSION()'
+check_rc 0 "SELECT VERSION() as root with the password of docker run (MYSQL_ROOT_PASSWORD=1234) |ko| root 사용자와 docker run에서 준 비밀번호(MYSQL_ROOT_PASSWORD=1234)로 SELECT VERSION()을 실행합니다"
+check_out_match '^[0-9]+\.[0-9]+\.[0-9]+-MariaDB' "the answer: the server's version |ko| 서버 버전이 응답으로 나옵니다"
+run docker exec "$DB" mariadb -uroot -pwrong -e 'SELECT 1'
+check_rc nonzero "a wrong password is refused |ko| 틀린 비밀번호는 거부됩니다"
+check_out_contains "Access denied" "with the server's error: Access denied |ko| 서버의 오류는 Access denied입니다"
+
+step "-p: a client on the host's network, through the published port |ko| -p: 호스트의 네트워크에 있는 클라이언트가 게시된 포트로 접속"
+DB_PORT=$(published "$DB" 3306)
+run docker port "$DB" 3306
+check_out_match '^127\.0\.0\.1:[0-9]+$' "3306 is published on 127.0.0.1, on a port Docker picked |ko| 3306번 포트가 127.0.0.1에서 Docker가 고른 포트로 게시되었습니다"
+run docker run --rm --name "$(ex_name client)" --label "$EX_LABEL" --network host "$MYSQL_IMG" mariadb -h 127.0.0.1 -P "${DB_PORT:-0}" -uroot -p1234 -e 'SELECT 1'
+check_rc 0 "the image's own client, on the host's network, logs in through 127.0.0.1:$DB_PORT |ko| 이미지에 든 클라이언트가 호스트의 네트워크에서 게시된 포트(127.0.0.1:$DB_PORT)로 로그인합니다"
+
+step "without a password the image does not start |ko| 비밀번호가 없으면 이미지가 시작하지 않음"
+run docker run --rm --name "$(ex_name nopass)" --label "$EX_LABEL" "$MYSQL_IMG"
+track container "$(ex_name nopass)"
+check_rc nonzero "docker run without MYSQL_ROOT_PASSWORD ends at once |ko| MYSQL_ROOT_PASSWORD 없이 docker run을 하면 곧바로 끝납니다"
+check_out_contains "password option is not specified" "the start script says why |ko| 시작 스크립트가 이유를 알려 줍니다"
+
+step "clean up as the page does: docker rm -f -v, the containers with the database's anonymous volume |ko| 페이지처럼 정리: docker rm -f -v로 컨테이너와 데이터베이스의 익명 볼륨을 함께 삭제"
+run docker rm -f -v "$DB" "$BOX"
+check_rc 0 "both containers removed |ko| 두 컨테이너가 삭제되었습니다"
+DB_VOL_SHORT=$(printf '%s' "$DB_VOLUME" | cut -c1-12)
+check_true "-v removed the anonymous volume ($DB_VOL_SHORT…) with db |ko| -v 옵션으로 익명 볼륨($DB_VOL_SHORT…)도 db와 함께 삭제되었습니다" -- volume_gone "${DB_VOLUME:-none}"
