@@ -225,8 +225,8 @@ fn variables(text: &str) -> BTreeSet<String> {
 
 /// What is left of a text when its expansions (`$NAME`, `${…}`, `$(…)`) are taken out.
 fn literal_part(text: &str) -> String {
-    let re = regex::Regex::new(r"\$\([^)]*\)|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?]")
-        .unwrap();
+    let re =
+        regex::Regex::new(r"\$\([^)]*\)|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?]").unwrap();
     re.replace_all(text, " ").to_string()
 }
 
@@ -292,7 +292,10 @@ fn every_text_a_check_prints_has_its_korean_half() {
             }
         }
     }
-    assert!(texts > 800, "only {texts} printed texts found: the reading is broken");
+    assert!(
+        texts > 800,
+        "only {texts} printed texts found: the reading is broken"
+    );
     assert!(
         problems.is_empty(),
         "{} of {texts} texts:\n{}",

@@ -107,13 +107,23 @@ fn a_failing_check_speaks_korean_with_ex_lang_ko() {
         ko.contains("exercises/README.ko.md#점검이-실패하면"),
         "{ko}"
     );
-    for english in ["the command succeeds", "first step", "why it runs", "a check made"] {
+    for english in [
+        "the command succeeds",
+        "first step",
+        "why it runs",
+        "a check made",
+    ] {
         assert!(!ko.contains(english), "{english:?} in Korean:\n{ko}");
     }
     let en = forced_failure("en");
     assert!(en.matches("FAIL ").count() >= 9, "{en}");
     assert!(!en.lines().any(hangul), "Korean in English:\n{en}");
-    for english in ["the command succeeds", "first step", "why it runs", "a check made"] {
+    for english in [
+        "the command succeeds",
+        "first step",
+        "why it runs",
+        "a check made",
+    ] {
         assert!(en.contains(english), "{english:?} missing:\n{en}");
     }
     assert!(
