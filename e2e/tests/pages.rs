@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use e2e::{glossary_rejected_variants, workspace_root};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// Docker command families a page shows that its check does not run, and why.
 const SHOWN_ONLY: &[(&str, &str, &str)] = &[
@@ -82,18 +83,21 @@ const MANAGEMENT: &[&str] = &[
     "node",
 ];
 
+/// The fenced code blocks of a Markdown page, in order, each its text (read by pulldown-cmark:
+/// a fence inside a list loses the list's indentation, on both twins alike).
 fn code_blocks(text: &str) -> Vec<String> {
     let mut blocks = vec![];
     let mut current: Option<String> = None;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            match current.take() {
-                Some(block) => blocks.push(block),
-                None => current = Some(String::new()),
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => current = Some(String::new()),
+            Event::Text(t) => {
+                if let Some(block) = current.as_mut() {
+                    block.push_str(&t);
+                }
             }
-        } else if let Some(block) = current.as_mut() {
-            block.push_str(line);
-            block.push('\n');
+            Event::End(TagEnd::CodeBlock) => blocks.extend(current.take()),
+            _ => {}
         }
     }
     blocks
@@ -336,23 +340,32 @@ fn every_page_pins_the_test_servers_secantusdb_version() {
 /// `[text](target#anchor)` whose target is a file of the project (not `http…`, not `#…`).
 fn links(text: &str) -> Vec<(String, String, Option<String>)> {
     let mut out = vec![];
-    for line in text.lines() {
-        let mut rest = line;
-        while let Some(i) = rest.find("](") {
-            let open = rest[..i].rfind('[').map_or(0, |j| j + 1);
-            let label = rest[open..i].to_string();
-            let after = &rest[i + 2..];
-            let Some(close) = after.find(')') else { break };
-            let target = &after[..close];
-            rest = &after[close + 1..];
-            if target.starts_with("http") || target.starts_with('#') || target.contains(' ') {
-                continue;
+    // the link being read: its target, and its label so far
+    let mut open: Option<(String, String)> = None;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                open = Some((dest_url.to_string(), String::new()));
             }
-            let (file, anchor) = match target.split_once('#') {
-                Some((f, a)) => (f.to_string(), Some(a.to_string())),
-                None => (target.to_string(), None),
-            };
-            out.push((label, file, anchor));
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, label)) = open.as_mut() {
+                    label.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                let Some((target, label)) = open.take() else {
+                    continue;
+                };
+                if target.starts_with("http") || target.starts_with('#') || target.contains(' ') {
+                    continue;
+                }
+                let (file, anchor) = match target.split_once('#') {
+                    Some((f, a)) => (f.to_string(), Some(a.to_string())),
+                    None => (target, None),
+                };
+                out.push((label, file, anchor));
+            }
+            _ => {}
         }
     }
     out
@@ -462,36 +475,40 @@ fn a_korean_student_walks_from_the_readme_through_every_exercise_on_korean_pages
     }
 }
 
-/// The prose of a Markdown page, line by line: without fenced code blocks, inline code, link
-/// targets, and text quoted in double quotes (the course notes, quoted as they write it).
+/// The prose of a Markdown page, line by line (numbered from 1): its text as pulldown-cmark reads
+/// it, without code blocks, inline code, link targets and HTML, and without text quoted in double
+/// quotes on a line (the course notes, quoted as they write it).
 fn prose_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out = vec![];
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let mut lines: std::collections::BTreeMap<usize, String> = Default::default();
     let mut in_block = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
-            in_block = !in_block;
-            continue;
-        }
-        if in_block {
-            continue;
-        }
-        let mut kept = String::new();
-        let (mut code, mut quote, mut target) = (false, false, false);
-        let mut prev = ' ';
-        for c in line.chars() {
-            match c {
-                '`' => code = !code,
-                '"' | '“' | '”' if !code => quote = !quote,
-                '(' if prev == ']' && !code => target = true,
-                ')' if target => target = false,
-                _ if !code && !quote && !target => kept.push(c),
-                _ => {}
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_block = true,
+            Event::End(TagEnd::CodeBlock) => in_block = false,
+            Event::Text(t) if !in_block => {
+                lines.entry(line_of(range.start)).or_default().push_str(&t);
             }
-            prev = c;
+            _ => {}
         }
-        out.push((i + 1, kept));
     }
-    out
+    lines
+        .into_iter()
+        .map(|(n, line)| {
+            let mut quote = false;
+            let kept = line
+                .chars()
+                .filter(|&c| {
+                    if matches!(c, '"' | '“' | '”') {
+                        quote = !quote;
+                        return false;
+                    }
+                    !quote
+                })
+                .collect();
+            (n, kept)
+        })
+        .collect()
 }
 
 /// One term per concept: no Korean page uses a variant the glossary rejects.
