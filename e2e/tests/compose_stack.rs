@@ -1067,18 +1067,12 @@ impl Drop for HostBackend {
 
 /// Prometheus' answer to an instant query: the samples' values.
 fn prometheus_query(s: &Stack, port: u16, query: &str) -> Result<Vec<f64>, String> {
-    let url = format!(
-        "http://127.0.0.1:{port}/api/v1/query?query={}",
-        query
-            .bytes()
-            .map(|b| if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            })
-            .collect::<String>()
-    );
-    let v: serde_json::Value = s.http.get(&url).status_is(200)?.json()?;
+    let url = reqwest::Url::parse_with_params(
+        &format!("http://127.0.0.1:{port}/api/v1/query"),
+        [("query", query)],
+    )
+    .map_err(|e| e.to_string())?;
+    let v: serde_json::Value = s.http.get(url.as_str()).status_is(200)?.json()?;
     Ok(v["data"]["result"]
         .as_array()
         .ok_or_else(|| format!("no result: {v}"))?
