@@ -56,43 +56,27 @@ restricted_overrides() {
 # joined by " & "; "-" when the policy leaves that direction alone, "nothing" when it allows
 # none. "any address" is an ipBlock of 0.0.0.0/0 (and ::/0): the browser through a node port;
 # "public addresses" the same without the private ranges.
+# (jq in the toolbox; the program on one line, as the transcript shows it)
+POLICIES_JQ=$(tr -s '\n ' ' ' <<'JQ'
+def pods: ((.matchLabels // {}) as $l | [$l | keys[] as $k | $l[$k]] | join(",")) as $p
+  | if $p == "" then "every pod" else $p end;
+def peer: if has("ipBlock") then (if (.ipBlock.except // []) | length > 0 then "public addresses" else "any address" end)
+  elif has("namespaceSelector") then "\(.podSelector | pods) in \(.namespaceSelector.matchLabels["kubernetes.io/metadata.name"] // "any")"
+  else .podSelector | pods end;
+def uniq: reduce .[] as $x ([]; if any(.[]; . == $x) then . else . + [$x] end);
+def nonempty($s): if . == "" then $s else . end;
+def rules($kind; $field):
+  if (.policyTypes // ["Ingress"]) | any(.[]; . == $kind) then
+    [.[$kind | ascii_downcase][]? | "\([.[$field][]? | peer] | uniq | join(",") | nonempty("anything")) -> \([.ports[]? | "\(.port // "*")/\(.protocol // "TCP")"] | join(" ") | nonempty("every port"))"]
+    | join(" & ") | nonempty("nothing")
+  else "-" end;
+select(.kind == "NetworkPolicy") | .spec as $s
+| "\(.metadata.name): pods \($s.podSelector | pods); in: \($s | rules("Ingress"; "from")); out: \($s | rules("Egress"; "to"))"
+JQ
+)
 policies() {
   kubectl label --local -f "$1" "$EX_LABEL" -o json >"$EX_TMP/policies.json" 2>&1
-  run python3 - "$EX_TMP/policies.json" <<'PY'
-import json, sys
-text, docs, dec, i = open(sys.argv[1]).read(), [], json.JSONDecoder(), 0
-while True:
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    d, i = dec.raw_decode(text, i)
-    docs.append(d)
-def pods(sel):
-    labels = (sel or {}).get("matchLabels") or {}
-    return ",".join(labels[k] for k in sorted(labels)) or "every pod"
-def peer(p):
-    if "ipBlock" in p:
-        return "public addresses" if p["ipBlock"].get("except") else "any address"
-    if "namespaceSelector" in p:
-        ns = (p["namespaceSelector"].get("matchLabels") or {}).get("kubernetes.io/metadata.name", "any")
-        return "%s in %s" % (pods(p.get("podSelector")), ns)
-    return pods(p.get("podSelector"))
-def rules(spec, kind, field):
-    if kind not in spec.get("policyTypes", ["Ingress"]):
-        return "-"
-    out = []
-    for r in spec.get(kind.lower(), []):
-        who = ",".join(dict.fromkeys(peer(p) for p in r.get(field) or [])) or "anything"
-        ports = " ".join("%s/%s" % (p.get("port", "*"), p.get("protocol", "TCP")) for p in r.get("ports") or []) or "every port"
-        out.append("%s -> %s" % (who, ports))
-    return " & ".join(out) or "nothing"
-for d in docs:
-    if d["kind"] == "NetworkPolicy":
-        s = d["spec"]
-        print("%s: pods %s; in: %s; out: %s" % (d["metadata"]["name"], pods(s.get("podSelector")),
-              rules(s, "Ingress", "from"), rules(s, "Egress", "to")))
-PY
+  run docker run --rm -i --label "$EX_LABEL" "$TOOLBOX_IMAGE" jq -r "$POLICIES_JQ" <"$EX_TMP/policies.json"
 }
 # policy_enforcer: the cluster's network plugin when it is one known to enforce NetworkPolicies
 # (kindnet of kind >= 0.24 watches them; Calico, Cilium), else nothing.
@@ -229,7 +213,9 @@ check_eq "$(grep -c . <<<"$OUT")" 8 "8 policies |ko| 정책 8개"
 
 step "the exercise's own copy: namespace $NS, no NodePorts (they are cluster-wide) |ko| 이 실습의 사본: 네임스페이스 $NS, NodePort 없음(NodePort는 클러스터 전체에 걸칩니다)"
 mkdir -p "$KDIR"
-REL=$(python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$EX_ROOT/$OVERLAY" "$KDIR")
+TARGET=$EX_ROOT/$OVERLAY COMMON=$KDIR REL=   # the overlay's path relative to KDIR
+while [[ $TARGET != "$COMMON"/* ]]; do COMMON=${COMMON%/*}; REL+=../; done
+REL+=${TARGET#"$COMMON"/}
 {
   echo "# exercise 14: the offline overlay in a namespace of its own"
   echo "apiVersion: kustomize.config.k8s.io/v1beta1"
@@ -275,76 +261,42 @@ step "each container's environment, as rendered, passes its binary's check-confi
 # KEY=VALUE lines. The frontend's site (/app/site in the image) gets a stand-in tree.
 mkdir -p "$EX_TMP/env"
 kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o json >"$EX_TMP/overlay.json" 2>&1
-run python3 - "$EX_TMP/overlay.json" "$EX_TMP/env" <<'PY'
-import base64, json, os, sys
-text, out = open(sys.argv[1]).read(), sys.argv[2]
-docs, dec, i = [], json.JSONDecoder(), 0
-while True:
-    while i < len(text) and text[i].isspace():
-        i += 1
-    if i >= len(text):
-        break
-    d, i = dec.raw_decode(text, i)
-    docs.append(d)
-def data(kind, name):
-    d = next(x for x in docs if x["kind"] == kind and x["metadata"]["name"] == name)
-    vals = dict(d.get("data") or {})
-    if kind == "Secret":
-        vals = {k: base64.b64decode(v).decode() for k, v in vals.items()}
-    vals.update(d.get("stringData") or {})
-    return vals
-bins = {"goals-backend": "backend", "goals-favorites": "favorites",
-        "goals-frontend": "frontend", "goals-swapi": "swapi-standin"}
-for w in docs:
-    if w["kind"] not in ("Deployment", "StatefulSet"):
-        continue
-    spec = w["spec"]["template"]["spec"]
-    for c in spec["containers"]:
-        binary = bins.get(c["image"].split(":")[0])
-        if not binary:
-            continue                                   # mongo: not ours
-        here = os.path.join(out, c["name"])
-        env = {}
-        for f in c.get("envFrom", []):
-            if "configMapRef" in f:
-                env.update(data("ConfigMap", f["configMapRef"]["name"]))
-            if "secretRef" in f:
-                env.update(data("Secret", f["secretRef"]["name"]))
-        mounts = []
-        for m in c.get("volumeMounts", []):
-            vol = next((v for v in spec.get("volumes", []) if v["name"] == m["name"]), {})
-            if "secret" in vol:
-                d = os.path.join(here, "files", m["name"])
-                os.makedirs(d, exist_ok=True)
-                for k, v in data("Secret", vol["secret"]["secretName"]).items():
-                    open(os.path.join(d, k), "w").write(v)
-                mounts.append((m["mountPath"], d))
-        for e in c.get("env", []):
-            if "value" in e:
-                v = e["value"]
-            elif "secretKeyRef" in e.get("valueFrom", {}):
-                r = e["valueFrom"]["secretKeyRef"]; v = data("Secret", r["name"])[r["key"]]
-            elif "configMapKeyRef" in e.get("valueFrom", {}):
-                r = e["valueFrom"]["configMapKeyRef"]; v = data("ConfigMap", r["name"])[r["key"]]
-            else:
-                continue
-            for at, d in mounts:
-                if v.startswith(at):
-                    v = d + v[len(at):]
-            env[e["name"]] = v
-        if binary == "frontend":                       # the image's /app/site, stood in for
-            site = os.path.join(here, "site")
-            os.makedirs(os.path.join(site, "pkg"), exist_ok=True)
-            for f in ("pkg/frontend.css", "pkg/frontend.js", "pkg/frontend.wasm", "favicon.svg"):
-                open(os.path.join(site, f), "w").write("x")
-            env["LEPTOS_SITE_ROOT"] = site
-        os.makedirs(here, exist_ok=True)
-        with open(os.path.join(here, "env"), "w") as f:
-            f.writelines("%s=%s\n" % kv for kv in sorted(env.items()))
-        with open(os.path.join(out, "list"), "a") as f:
-            f.write("%s %s %s\n" % (w["kind"] + "/" + w["metadata"]["name"], binary, here))
-        print("%s/%s: %s, %d settings" % (w["kind"], w["metadata"]["name"], binary, len(env)))
-PY
+# jq (in the toolbox) works them out and says what to write: "file PATH BASE64" and "line PATH
+# TEXT" (tab-separated); the other lines it prints are what it did, one line per container.
+ENV_JQ=$(tr -s '\n ' ' ' <<'JQ'
+. as $docs
+| def data($kind; $name): first($docs[] | select(.kind == $kind and .metadata.name == $name))
+    | (.data // {} | if $kind == "Secret" then map_values(@base64d) else . end) + (.stringData // {});
+  {"goals-backend": "backend", "goals-favorites": "favorites", "goals-frontend": "frontend", "goals-swapi": "swapi-standin"} as $bins
+| $docs[] | select(.kind == "Deployment" or .kind == "StatefulSet") | . as $w | .spec.template.spec as $spec
+| $spec.containers[] | . as $c | ($bins[.image | split(":")[0]] // empty) as $bin | "\($out)/\(.name)" as $here
+| [.volumeMounts[]? | . as $m | first(($spec.volumes // [])[] | select(.name == $m.name)) | select(has("secret"))
+    | {at: $m.mountPath, dir: "\($here)/files/\($m.name)", files: data("Secret"; .secret.secretName)}] as $mounts
+| (([.envFrom[]? | (if has("configMapRef") then data("ConfigMap"; .configMapRef.name) else {} end)
+    + (if has("secretRef") then data("Secret"; .secretRef.name) else {} end)] | add // {})
+  + ([.env[]? | . as $e | (.valueFrom // {}) as $from
+    | if $e | has("value") then $e.value
+      elif $from | has("secretKeyRef") then data("Secret"; $from.secretKeyRef.name)[$from.secretKeyRef.key]
+      elif $from | has("configMapKeyRef") then data("ConfigMap"; $from.configMapKeyRef.name)[$from.configMapKeyRef.key]
+      else empty end
+    | reduce $mounts[] as $m (.; if startswith($m.at) then $m.dir + .[($m.at | length):] else . end)
+    | {($e.name): .}] | add // {})
+  + (if $bin == "frontend" then {LEPTOS_SITE_ROOT: "\($here)/site"} else {} end)) as $env
+| ($mounts[] | .dir as $d | .files | to_entries[] | "file\t\($d)/\(.key)\t\(.value | @base64)"),
+  (if $bin == "frontend" then ("pkg/frontend.css", "pkg/frontend.js", "pkg/frontend.wasm", "favicon.svg") | "file\t\($here)/site/\(.)\t\("x" | @base64)" else empty end),
+  ($env | to_entries | sort_by(.key)[] | "line\t\($here)/env\t\(.key)=\(.value)"),
+  "line\t\($out)/list\t\($w.kind)/\($w.metadata.name) \($bin) \($here)",
+  "\($w.kind)/\($w.metadata.name): \($bin), \($env | length) settings"
+JQ
+)
+run_quiet docker run --rm -i --label "$EX_LABEL" "$TOOLBOX_IMAGE" jq -rs --arg out "$EX_TMP/env" "$ENV_JQ" <"$EX_TMP/overlay.json"
+while IFS=$'\t' read -r TO FILE TEXT; do
+  case $TO in
+    file) mkdir -p "${FILE%/*}" && base64 -d <<<"$TEXT" >"$FILE" || RC=1 ;;
+    line) mkdir -p "${FILE%/*}" && printf '%s\n' "$TEXT" >>"$FILE" || RC=1 ;;
+  esac
+done <<<"$OUT"
+OUT=$(grep -v $'\t' <<<"$OUT"); _print_output
 check_rc 0 "the environments are worked out for our containers |ko| 이 프로젝트의 컨테이너마다 환경을 구성했습니다"
 check_eq "$(wc -l <"$EX_TMP/env/list" 2>/dev/null)" 4 "4 containers of ours (backend, favorites, frontend, swapi) |ko| 이 프로젝트의 컨테이너 4개(backend, favorites, frontend, swapi)"
 PASSWORD_VALUE=$(kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.password}' | base64 -d 2>/dev/null)
