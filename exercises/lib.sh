@@ -154,6 +154,10 @@ ex_begin() {
   EX_PREFIX=ex-$1
   EX_T0=$(_now)
   EX_TMP=$(mktemp -d "/tmp/$EX_PREFIX.XXXXXX")
+  # the toolbox on the host's network (host_probe), named ex-NN.host: outside the ex-NN-* names
+  # a check counts or filters on; known here, so that one started in a subshell is removed too
+  EX_HOST=$EX_PREFIX.host
+  track container "$EX_HOST"
   trap _ex_exit EXIT
   trap 'echo; _m interrupted 중단됨; echo; exit 130' INT TERM
   _detect_engine
@@ -273,12 +277,9 @@ run_quiet() {
 # the engine runs in, where published ports listen too (Desktop forwards them to the machine's
 # localhost). So the check needs no curl, ip or nc here.
 host_probe() {
-  # named ex-NN.host, outside the ex-NN-* names a check counts or filters on (name=^ex-NN-)
-  EX_HOST=$EX_PREFIX.host
   docker container inspect "$EX_HOST" >/dev/null 2>&1 && return 0
   docker run -d --name "$EX_HOST" --label "$EX_LABEL" --network host "$TOOLBOX_IMAGE" >/dev/null 2>&1 \
     || fatal "$(_m "cannot start the toolbox on the host's network" "호스트의 네트워크에서 toolbox를 시작할 수 없습니다") (docker run --network host $TOOLBOX_IMAGE)"
-  track container "$EX_HOST"
 }
 
 # run_host CMD...: like run, CMD run on the Docker host's network (see host_probe); printed as
@@ -317,12 +318,23 @@ published() { docker port "$1" "$2/tcp" 2>/dev/null | head -1 | sed 's/.*://'; }
 
 # free_host_port: a TCP port free on the Docker host right now, for a process on the host's
 # network (--network host) that cannot be published: Docker picks it for a throwaway container,
-# which is removed at once (the port is then free again).
+# which is removed at once (the port is then free again). Docker only knows its own ports, so
+# the port is then tried: a listener on 0.0.0.0:PORT in the host's toolbox (see host_probe)
+# must start (something else of the Docker host may hold the port on one of its addresses); up
+# to five ports are tried.
 free_host_port() {
-  local c
-  c=$(docker run -d --label "$EX_LABEL" -p 127.0.0.1::9 "$TOOLBOX_IMAGE" 2>/dev/null) || return 1
-  published "$c" 9
-  docker rm -f "$c" >/dev/null 2>&1
+  local c p tries=0
+  host_probe
+  while [ "$tries" -lt 5 ]; do
+    tries=$((tries + 1))
+    c=$(docker run -d --label "$EX_LABEL" -p 127.0.0.1::9 "$TOOLBOX_IMAGE" 2>/dev/null) || return 1
+    p=$(published "$c" 9)
+    docker rm -f "$c" >/dev/null 2>&1
+    # nc can listen there when timeout stops it (124); taken, it exits at once with an error
+    docker exec "$EX_HOST" timeout 0.5 nc -l 0.0.0.0 "$p" >/dev/null 2>&1
+    [ $? = 124 ] && { printf '%s\n' "$p"; return 0; }
+  done
+  return 1
 }
 
 # expect TEXT: what the student should see, printed before the assertions.

@@ -66,6 +66,7 @@ track container "$HOSTNET"
 check_rc 0 "the SWAPI stand-in on the host network, listening on $HOST_PORT |ko| host 네트워크의 SWAPI 대체 서버가 ${HOST_PORT}번 포트에서 수신 대기(listen)합니다"
 wait_http_host "http://localhost:$HOST_PORT/api/films/1/" 200
 check_rc 0 "the host reaches it on localhost:$HOST_PORT without any -p |ko| 호스트에서 -p 없이 localhost:$HOST_PORT 주소로 접속됩니다"
+[ "$RC" = 0 ] || run docker logs --tail 5 "$HOSTNET"   # why not: what the server said
 say "two host-network containers share one localhost: another one reaches it there too |ko| host 네트워크의 컨테이너들은 localhost 하나를 공유합니다. 다른 컨테이너도 localhost로 접속됩니다"
 run docker run --rm --network host "$TOOLBOX_IMAGE" curl -s -o /dev/null -w '%{http_code}' "http://localhost:$HOST_PORT/api/films/1/"
 check_eq "$OUT" 200 "a second --network host container reaches the first at localhost:$HOST_PORT |ko| 두 번째 --network host 컨테이너가 localhost:$HOST_PORT 주소로 첫 번째 컨테이너에 접속됩니다"
