@@ -586,6 +586,13 @@ ex_cleanup() {
 }
 
 # ---- used by the orchestration checks (13-15) ----
+# task_containers SERVICE: the IDs of the service's task containers on this engine.
+task_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }
+# addresses NAME: how many IPv4 addresses NAME resolves to, asked with dig in the check's client
+# container $BOX (a toolbox on the stack's network).
+addresses() { docker exec "$BOX" dig +short "$1" 2>/dev/null | grep -cE '^[0-9]+(\.[0-9]+){3}$'; }
+# lacks TEXT PART: TEXT does not contain PART.
+lacks() { case $1 in *"$2"*) return 1 ;; *) return 0 ;; esac; }
 # replicas SERVICE: "running/desired" as docker service ls shows it (e.g. 3/3).
 replicas() {
   docker service ls --filter "name=$1" --format '{{.Name}} {{.Replicas}}' 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'

@@ -60,7 +60,6 @@ wait_stack() {
   if [ "$listed" -gt 0 ] && [ -z "$pending" ]; then RC=0; else RC=1; fi
 }
 # addresses NAME: how many IPv4 addresses NAME resolves to, asked from the client container.
-addresses() { docker exec "$BOX" dig +short "$1" 2>/dev/null | grep -cE '^[0-9]+(\.[0-9]+){3}$'; }
 # wait_addresses NAME N SECONDS: until NAME resolves to N addresses (the DNS follows the tasks).
 wait_addresses() {
   local deadline=$(( $(date +%s) + $3 ))
@@ -70,7 +69,6 @@ wait_addresses() {
   done
 }
 # task_containers SERVICE: the IDs of the running containers of a service's tasks.
-task_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }
 # count_lines REGEX: how many lines of $OUT match REGEX (grep -E).
 count_lines() { printf '%s\n' "$OUT" | grep -cE -- "$1"; }
 # each_in WORDS LINES: every word of WORDS is one of LINES. lacks TEXT PART: TEXT lacks PART.
@@ -78,7 +76,6 @@ each_in() {
   local w
   for w in $1; do printf '%s\n' "$2" | grep -qxF -- "$w" || return 1; done
 }
-lacks() { case $1 in *"$2"*) return 1 ;; *) return 0 ;; esac; }
 # stack_gone: no container of the stack is left and its network is removed.
 stack_gone() {
   [ -z "$(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK")" ] \

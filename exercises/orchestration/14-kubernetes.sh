@@ -299,21 +299,22 @@ done <<<"$OUT"
 OUT=$(grep -v $'\t' <<<"$OUT"); _print_output
 check_rc 0 "the environments are worked out for our containers |ko| 이 프로젝트의 컨테이너마다 환경을 구성했습니다"
 check_eq "$(wc -l <"$EX_TMP/env/list" 2>/dev/null)" 4 "4 containers of ours (backend, favorites, frontend, swapi) |ko| 이 프로젝트의 컨테이너 4개(backend, favorites, frontend, swapi)"
+# read_env: ENV = the lines of standard input, one array element each (bash 3.2 has no mapfile)
+read_env() { ENV=(); while IFS= read -r line; do ENV+=("$line"); done; }
 PASSWORD_VALUE=$(kubectl label --local -f "$EX_TMP/overlay.yaml" "$EX_LABEL" -o 'jsonpath={.data.password}' | base64 -d 2>/dev/null)
 while read -r WORKLOAD BIN DIR; do
   if [ ! -x "$BIN_DIR/$BIN" ]; then
     say "SKIPPED $WORKLOAD: $BIN_DIR/$BIN is not built (cargo build --workspace --features frontend/ssr builds it) |ko| $WORKLOAD 건너뜀: $BIN_DIR/$BIN 바이너리가 빌드되어 있지 않습니다(빌드 명령: cargo build --workspace --features frontend/ssr)"
     continue
   fi
-  ENV=(); while IFS= read -r line; do ENV+=("$line"); done <"$DIR/env"   # bash 3.2 has no mapfile
+  read_env <"$DIR/env"
   run env -i "${ENV[@]}" "$BIN_DIR/$BIN" check-config
   check_rc 0 "$WORKLOAD: $BIN check-config accepts its environment |ko| $WORKLOAD: $BIN check-config가 그 환경을 받아들입니다"
   [ -n "$PASSWORD_VALUE" ] && check_true "$WORKLOAD: and does not print the password |ko| $WORKLOAD: 그리고 비밀번호를 출력하지 않습니다" -- no_line_ends_with "$OUT" "=$PASSWORD_VALUE"
 done <"$EX_TMP/env/list"
 if [ -x "$BIN_DIR/backend" ] && [ -f "$EX_TMP/env/backend/env" ]; then
   say "the check can fail: the backend without its Secret volume (the password file is not there) |ko| check-config가 실패하는 경우: 시크릿 볼륨이 없는 백엔드(비밀번호 파일이 없습니다)"
-  ENV=(); while IFS= read -r line; do ENV+=("$line"); done \
-    < <(sed 's|^MONGODB_PASSWORD_FILE=.*|MONGODB_PASSWORD_FILE=/etc/mongodb-root/password|' "$EX_TMP/env/backend/env")
+  read_env < <(sed 's|^MONGODB_PASSWORD_FILE=.*|MONGODB_PASSWORD_FILE=/etc/mongodb-root/password|' "$EX_TMP/env/backend/env")
   run env -i "${ENV[@]}" "$BIN_DIR/backend" check-config
   check_rc 2 "backend check-config refuses it |ko| backend check-config가 이 환경을 거부합니다"
   check_out_contains "cannot read" "and says why |ko| 그리고 이유를 알려 줍니다"

@@ -44,9 +44,6 @@ wait_task_text() {
   _print_output
   printf '%s\n' "    $(_after)"
 }
-task_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=$1"; }
-addresses() { docker exec "$BOX" dig +short "$1" 2>/dev/null | grep -cE '^[0-9]+(\.[0-9]+){3}$'; }
-lacks() { case $1 in *"$2"*) return 1 ;; *) return 0 ;; esac; }
 compose() { run docker compose -p "$PROJECT" -f "$COMPOSE_FILE_" "$@"; }
 
 # ==========================================================================================
