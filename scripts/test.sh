@@ -6,7 +6,8 @@
 #              and the frontend's hydrate side for wasm32), shellcheck on every shell script
 #   build      the workspace, once (debug), and the frontend site (scripts/build-frontend.sh)
 #   test       cargo test --workspace: unit, API (real database), real processes, the
-#              browser test (headless Chromium against the real services)
+#              browser test (headless Chromium against the real services), the student
+#              pages walked in order (e2e/tests/page_walk.rs: the docker CLI, no engine)
 #   images     a Docker engine and the images (scripts/docker-prepare.sh)
 #   compose    the whole stack with docker compose (cargo test -p e2e --test compose_stack)
 #   swarm      the stack file on a single-node Docker Swarm, from the compose phase's images

@@ -8,6 +8,7 @@
 pub mod compose;
 pub mod docker;
 pub mod http;
+pub mod pages;
 pub mod report;
 pub mod swarm;
 pub mod wait;

@@ -8,10 +8,11 @@
 //!   `docker run`, `docker compose up`, …) is run by the page's check script, up to the
 //!   small table of [`SHOWN_ONLY`] below, each with its reason.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use e2e::pages::{code_blocks, exercise_pages, markdown_files, without_comments};
 use e2e::{glossary_rejected_variants, workspace_root};
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Docker command families a page shows that its check does not run, and why.
 const SHOWN_ONLY: &[(&str, &str, &str)] = &[
@@ -83,73 +84,6 @@ const MANAGEMENT: &[&str] = &[
     "node",
 ];
 
-/// The fenced code blocks of a Markdown page, in order, each its text (read by pulldown-cmark:
-/// a fence inside a list loses the list's indentation, on both twins alike).
-fn code_blocks(text: &str) -> Vec<String> {
-    let mut blocks = vec![];
-    let mut current: Option<String> = None;
-    for event in Parser::new(text) {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => current = Some(String::new()),
-            Event::Text(t) => {
-                if let Some(block) = current.as_mut() {
-                    block.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => blocks.extend(current.take()),
-            _ => {}
-        }
-    }
-    blocks
-}
-
-/// A code block's commands and output without its comments: a line that is all comment is
-/// left out, a trailing ` # …` outside quotes is cut (the Korean pages explain in Korean,
-/// the commands stay byte for byte the English page's).
-fn without_comments(block: &str) -> String {
-    let mut out = String::new();
-    for line in block.lines() {
-        if line.trim_start().starts_with('#') {
-            continue;
-        }
-        let (mut single, mut double, mut escaped) = (false, false, false);
-        let mut cut = line.len();
-        let mut prev = ' ';
-        for (i, c) in line.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if !single => escaped = true,
-                '\'' if !double => single = !single,
-                '"' if !single => double = !double,
-                '#' if !single && !double && prev.is_whitespace() => {
-                    cut = i;
-                    break;
-                }
-                _ => {}
-            }
-            prev = c;
-        }
-        out.push_str(line[..cut].trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-/// Every file under `dir` whose name ends with `suffix` (not under target/, .git/, node_modules/).
-fn markdown_files(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if path.is_dir() {
-            if !["target", ".git", "node_modules"].contains(&name.as_str()) {
-                markdown_files(&path, suffix, out);
-            }
-        } else if name.ends_with(suffix) {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn korean_twins_show_the_same_commands_and_link_each_other() {
     let root = workspace_root();
@@ -168,7 +102,7 @@ fn korean_twins_show_the_same_commands_and_link_each_other() {
         let commands = |text: &str| -> Vec<String> {
             code_blocks(text)
                 .iter()
-                .map(|b| without_comments(b))
+                .map(|b| without_comments(&b.text))
                 .collect()
         };
         let (en_blocks, ko_blocks) = (commands(&en_text), commands(&ko_text));
@@ -206,28 +140,6 @@ fn korean_twins_show_the_same_commands_and_link_each_other() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
-}
-
-fn exercise_pages() -> Vec<PathBuf> {
-    let mut pages = vec![];
-    for dir in std::fs::read_dir(workspace_root().join("exercises"))
-        .unwrap()
-        .flatten()
-    {
-        if dir.path().is_dir() {
-            for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
-                let name = f.file_name().to_string_lossy().to_string();
-                if name.ends_with(".md")
-                    && !name.ends_with(".ko.md")
-                    && name.chars().next().is_some_and(|c| c.is_ascii_digit())
-                {
-                    pages.push(f.path());
-                }
-            }
-        }
-    }
-    pages.sort();
-    pages
 }
 
 #[test]
@@ -274,7 +186,7 @@ fn every_docker_command_an_exercise_shows_is_run_by_its_check() {
         let text = std::fs::read_to_string(&page).unwrap();
         let mut families: Vec<String> = code_blocks(&text)
             .iter()
-            .flat_map(|b| b.lines().filter_map(family).collect::<Vec<_>>())
+            .flat_map(|b| b.text.lines().filter_map(family).collect::<Vec<_>>())
             .collect();
         families.sort();
         families.dedup();
@@ -577,7 +489,7 @@ fn every_page_command_uses_project_paths_only_from_the_project_folder() {
         let mut here: Option<String> = None;
         let mut before: Option<String> = None;
         for block in code_blocks(&text) {
-            for line in without_comments(&block).lines() {
+            for line in without_comments(&block.text).lines() {
                 for part in line.split("&&").flat_map(|p| p.split(';')) {
                     let words: Vec<&str> = part.split_whitespace().collect();
                     if words.first() == Some(&"cd") {
