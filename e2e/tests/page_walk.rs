@@ -9,6 +9,8 @@
 //! loads the project from there as `up` would. The engine's side of each command is what the
 //! page's check runs (`tests/pages.rs` keeps the two together).
 //!
+//! `sed -i` is the real sed after a check that the edit changes the file.
+//!
 //! A page fails when a stand-in finds a problem, when bash or a real command says a file or a
 //! command is not there ("No such file or directory", "command not found", …), when the
 //! script stops before its last block, or when it runs for over 30 s.
@@ -43,6 +45,7 @@ const STANDINS: &[&str] = &[
     "python3",
     "less",
     "cargo",
+    "sed",
 ];
 
 /// A stderr line with one of these is a problem of the page (the stand-in's own start with
@@ -238,7 +241,11 @@ fn walk(page: &Path) -> Vec<String> {
         scratch.bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let docker = which("docker");
+    let docker = which(
+        "docker",
+        "to read compose files (its compose plugin; no engine needed; scripts/docker-prepare.sh \
+         installs both)",
+    );
     let out = Command::new("timeout")
         .args(["30", "bash", "--noprofile", "--norc"])
         .arg(&script)
@@ -248,6 +255,7 @@ fn walk(page: &Path) -> Vec<String> {
         .env("PAGE_WALK_PROJECT", &scratch.project)
         .env("PAGE_WALK_LOG", &log)
         .env("PAGE_WALK_DOCKER", &docker)
+        .env("PAGE_WALK_SED", which("sed", "for the pages' edits"))
         .env_remove("PAGE_WALK_MOUNTS")
         .stdin(std::process::Stdio::null())
         .output()
@@ -323,20 +331,15 @@ fn walk(page: &Path) -> Vec<String> {
     problems
 }
 
-/// The real program `name` on `PATH` (the stand-ins are not on this process's PATH).
-fn which(name: &str) -> PathBuf {
+/// The real program `name` on `PATH` (the stand-ins are not on this process's PATH), which
+/// the walk needs for `why`.
+fn which(name: &str, why: &str) -> PathBuf {
     std::env::var("PATH")
         .unwrap_or_default()
         .split(':')
         .map(|d| Path::new(d).join(name))
         .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "the page walk reads compose files with the real `{name}` CLI (its `compose` \
-                 plugin, no engine needed): `{name}` is not on PATH (scripts/docker-prepare.sh \
-                 installs it)"
-            )
-        })
+        .unwrap_or_else(|| panic!("the page walk needs the real `{name}` {why}: it is not on PATH"))
 }
 
 #[test]

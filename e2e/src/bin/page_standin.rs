@@ -14,6 +14,7 @@
 //! - `PAGE_WALK_LOG`: a file; one line per call (`tool<TAB>folder<TAB>arguments`), and one
 //!   `PROBLEM<TAB>…` line per problem found;
 //! - `PAGE_WALK_DOCKER`: the real `docker` CLI (for `docker compose … config`);
+//! - `PAGE_WALK_SED`: the real `sed`, which `sed` runs after its check (see [`sed`]);
 //! - `PAGE_WALK_MOUNTS`: `/inside=/outside` pairs, `:`-separated: inside a shell the page opened
 //!   in a container (`docker exec -it goals-hosts-1 sh`), the container's paths that are the
 //!   host's folders (hosts.sh mounts the checkout at `/course`).
@@ -48,6 +49,7 @@ fn main() {
         "python3" | "python" => python(&at, &args),
         "pip" | "pip3" => pip(&called, &args),
         "cargo" => cargo(&at, &args),
+        "sed" => sed(&at, &args),
         // mongosh, mongod, nc, ip, sudo, sleep, wget, minikube, hosts.sh, a venv's programs:
         // nothing of theirs depends on the folder (sudo's commands touch the engine's machine)
         _ => vec![],
@@ -785,6 +787,40 @@ fn link_standin(at: &Path) {
         let _ = std::fs::remove_file(at);
         #[cfg(unix)]
         let _ = std::os::unix::fs::symlink(me, at);
+    }
+}
+
+/// `sed -i EXPRESSION FILE…` (a page's edit of a file): the real sed, run first without `-i`
+/// to see that the edit changes the file (a pattern that no longer matches leaves the student
+/// wondering why nothing reloads), then for real. Without `-i`, just the real sed.
+fn sed(at: &Here, args: &[String]) -> Problems {
+    let Some(real) = std::env::var_os("PAGE_WALK_SED") else {
+        return vec!["PAGE_WALK_SED is not set: sed is the real one, after a check".into()];
+    };
+    let mut problems = vec![];
+    let in_place = args.iter().any(|a| a == "-i" || a.starts_with("-i"));
+    if in_place {
+        let dry: Vec<&String> = args.iter().filter(|a| !a.starts_with("-i")).collect();
+        let files: Vec<&String> = args
+            .iter()
+            .skip_while(|a| a.starts_with('-'))
+            .skip(1)
+            .collect();
+        let before: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(at.resolve(f)).unwrap_or_default())
+            .collect();
+        match Command::new(&real).args(&dry).current_dir(&at.cwd).output() {
+            Ok(out) if out.status.success() && out.stdout == before.as_bytes() => problems.push(
+                format!("sed {} changes nothing in {}", dry[0], at.cwd.display()),
+            ),
+            _ => {}
+        }
+    }
+    match Command::new(&real).args(args).current_dir(&at.cwd).status() {
+        Ok(status) if status.success() => problems,
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(e) => vec![format!("could not run the real sed: {e}")],
     }
 }
 
