@@ -9,7 +9,9 @@
 //! loads the project from there as `up` would. The engine's side of each command is what the
 //! page's check runs (`tests/pages.rs` keeps the two together).
 //!
-//! `sed -i` is the real sed after a check that the edit changes the file.
+//! `sed -i` is the real sed after a check that the edit changes the file. A command that
+//! names a container (`docker exec`, `logs`, `stop`, …) must name one the page made earlier
+//! (`docker run --name`, compose, `hosts.sh up`); `docker ps -q` answers an ID.
 //!
 //! A page fails when a stand-in finds a problem, when bash or a real command says a file or a
 //! command is not there ("No such file or directory", "command not found", …), when the
@@ -113,6 +115,12 @@ impl Scratch {
         // hosts.sh starts engines and waits for them: the page runs it by its path
         let hosts = project.join("scripts/hosts.sh");
         assert!(hosts.exists(), "scripts/hosts.sh is not in the checkout");
+        let hosts_name = regex::Regex::new(r"(?m)^NAME=\$\{HOSTS_NAME:-([a-z0-9-]+)\}")
+            .unwrap()
+            .captures(&std::fs::read_to_string(&hosts).unwrap())
+            .map(|c| c[1].to_string())
+            .expect("scripts/hosts.sh names its hosts NAME=${HOSTS_NAME:-…}");
+        std::fs::write(root.join("hosts-name"), hosts_name).unwrap();
         std::fs::remove_file(&hosts).unwrap();
         std::os::unix::fs::symlink(standin, &hosts).unwrap();
         Scratch {
@@ -254,6 +262,11 @@ fn walk(page: &Path) -> Vec<String> {
         .env("PATH", path)
         .env("PAGE_WALK_PROJECT", &scratch.project)
         .env("PAGE_WALK_LOG", &log)
+        .env("PAGE_WALK_STATE", scratch.root.join("state"))
+        .env(
+            "PAGE_WALK_HOSTS_NAME",
+            std::fs::read_to_string(scratch.root.join("hosts-name")).unwrap(),
+        )
         .env("PAGE_WALK_DOCKER", &docker)
         .env("PAGE_WALK_SED", which("sed", "for the pages' edits"))
         .env_remove("PAGE_WALK_MOUNTS")

@@ -14,6 +14,8 @@
 //! - `PAGE_WALK_LOG`: a file; one line per call (`tool<TAB>folder<TAB>arguments`), and one
 //!   `PROBLEM<TAB>…` line per problem found;
 //! - `PAGE_WALK_DOCKER`: the real `docker` CLI (for `docker compose … config`);
+//! - `PAGE_WALK_STATE`: a file of what the page has made (see [`remember`]), so that a
+//!   command naming a container finds it made earlier on the page;
 //! - `PAGE_WALK_SED`: the real `sed`, which `sed` runs after its check (see [`sed`]);
 //! - `PAGE_WALK_MOUNTS`: `/inside=/outside` pairs, `:`-separated: inside a shell the page opened
 //!   in a container (`docker exec -it goals-hosts-1 sh`), the container's paths that are the
@@ -49,6 +51,7 @@ fn main() {
         "python3" | "python" => python(&at, &args),
         "pip" | "pip3" => pip(&called, &args),
         "cargo" => cargo(&at, &args),
+        "hosts.sh" => hosts(&args),
         "sed" => sed(&at, &args),
         // mongosh, mongod, nc, ip, sudo, sleep, wget, minikube, hosts.sh, a venv's programs:
         // nothing of theirs depends on the folder (sudo's commands touch the engine's machine)
@@ -217,6 +220,82 @@ fn parse<'a>(
     p
 }
 
+/// Appends a fact of the walk's engine to `PAGE_WALK_STATE` (`container NAME`: a container
+/// this page named; `prefix P`: compose's `P1`, `P2`, …).
+fn remember(fact: &str) {
+    if let Some(file) = std::env::var_os("PAGE_WALK_STATE") {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+        {
+            let _ = writeln!(f, "{fact}");
+        }
+    }
+}
+
+/// Whether a container called `name` was made earlier on the page: by `docker run --name`, by
+/// compose (its `PROJECT-SERVICE-N` or `container_name`), or is one `PAGE_WALK_STATE` starts
+/// with (the walk lists what the page's scripts make, as hosts.sh's hosts).
+fn known_container(name: &str) -> bool {
+    let state = std::env::var_os("PAGE_WALK_STATE")
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default();
+    state.lines().any(|fact| match fact.split_once(' ') {
+        Some(("container", c)) => c == name,
+        Some(("prefix", p)) => name
+            .strip_prefix(p)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())),
+        _ => false,
+    })
+}
+
+/// `scripts/hosts.sh up N` makes the hosts `NAME-1` … `NAME-N` (`PAGE_WALK_HOSTS_NAME`, read
+/// by the walk from the real script).
+fn hosts(args: &[String]) -> Problems {
+    if args.first().is_some_and(|a| a == "up") {
+        let name = std::env::var("PAGE_WALK_HOSTS_NAME").unwrap_or_default();
+        remember(&format!("prefix {name}-"));
+    }
+    vec![]
+}
+
+/// `docker exec NAME …`, `docker logs NAME`, `docker stop NAME…` and the like: each container
+/// they name was made earlier on the page (a name that changed between two steps is a
+/// "No such container" for the student).
+fn named_containers(sub: &str, args: &[String]) -> Problems {
+    let values: &[&str] = match sub {
+        "exec" => &[
+            "-e",
+            "--env",
+            "-u",
+            "--user",
+            "-w",
+            "--workdir",
+            "--env-file",
+        ],
+        "logs" => &["-n", "--tail", "--since", "--until"],
+        "stop" | "restart" => &["-t", "--time", "-s", "--signal"],
+        "kill" => &["-s", "--signal"],
+        "top" => &[],
+        _ => &["--detach-keys"],
+    };
+    // exec and port name one container (then its command or port); the others, several
+    let one = matches!(sub, "exec" | "port" | "top");
+    let p = parse(args, values, None, one);
+    let names: Vec<&String> = if one {
+        p.operands.iter().take(1).collect()
+    } else {
+        p.operands.iter().collect()
+    };
+    names
+        .into_iter()
+        // an ID the student copies from an output (`<one of their IDs>`, `$(docker ps -q …)`)
+        .filter(|n| !n.starts_with("placeholder") && !known_container(n))
+        .map(|n| format!("docker {sub} {n}: no container of that name was made on this page"))
+        .collect()
+}
+
 /// `docker`'s options before its subcommand that take a value.
 const DOCKER_GLOBAL: &[&str] = &[
     "-H",
@@ -241,6 +320,8 @@ fn docker(at: &Here, args: &[String]) -> Problems {
     match sub {
         "build" => docker_build(at, rest),
         "run" | "create" => docker_run(at, rest),
+        "exec" | "logs" | "stop" | "start" | "restart" | "kill" | "port" | "top" | "pause"
+        | "unpause" | "wait" | "diff" | "attach" => named_containers(sub, rest),
         "cp" => docker_cp(at, rest),
         "compose" => docker_compose(at, rest),
         "stack" if rest.first().is_some_and(|s| s == "deploy") => {
@@ -258,6 +339,13 @@ fn docker(at: &Here, args: &[String]) -> Problems {
                 at.exists("the file", file, &mut problems);
             }
             problems
+        }
+        "ps" if rest
+            .iter()
+            .any(|a| a == "-q" || a == "--quiet" || a == "-aq" || a == "-qa") =>
+        {
+            println!("placeholder-id");
+            vec![]
         }
         "load" => option_paths(at, rest, &["-i", "--input"]),
         "save" => {
@@ -431,6 +519,9 @@ fn docker_run(at: &Here, args: &[String]) -> Problems {
     if p.operands.is_empty() {
         problems.push("no image named".into());
     }
+    for name in p.values(&["--name"]) {
+        remember(&format!("container {name}"));
+    }
     for (name, value) in &p.options {
         match name.as_str() {
             "-v" | "--volume" => {
@@ -534,6 +625,13 @@ fn docker_compose(at: &Here, args: &[String]) -> Problems {
         Err(e) => return vec![format!("compose config printed no JSON: {e}")],
     };
     let services = project["services"].as_object().cloned().unwrap_or_default();
+    let project_name = project["name"].as_str().unwrap_or_default();
+    for (name, service) in &services {
+        match service["container_name"].as_str() {
+            Some(fixed) => remember(&format!("container {fixed}")),
+            None => remember(&format!("prefix {project_name}-{name}-")),
+        }
+    }
     for (name, service) in services {
         if let Some(context) = service["build"]["context"].as_str() {
             let context = PathBuf::from(context);
