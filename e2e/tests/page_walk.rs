@@ -325,6 +325,11 @@ fn walk(page: &Path) -> Vec<String> {
         }
     }
     let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    problems.extend(
+        unused_images(&calls, &blocks)
+            .into_iter()
+            .map(|i| format!("{name}: builds {i}, which nothing on the page uses")),
+    );
     if !calls.lines().any(|l| l.starts_with("docker\t")) {
         problems.push(format!(
             "{name}: no docker command ran (is the walk reading the page?)"
@@ -342,6 +347,49 @@ fn walk(page: &Path) -> Vec<String> {
         let _ = std::fs::remove_dir_all(&scratch.root);
     }
     problems
+}
+
+/// The images a page builds (`docker build -t`, directly or by `exercises/build-images.sh`)
+/// that no later command names and no file the page saves uses (`FROM goals-dev`): a
+/// "Before you start" that builds more than the page needs costs the student minutes.
+fn unused_images(calls: &str, blocks: &[CodeBlock]) -> Vec<String> {
+    // (the call's words, whether the page made it rather than a script it ran)
+    let lines: Vec<(Vec<&str>, bool)> = calls
+        .lines()
+        .filter(|l| !l.starts_with("PROBLEM\t"))
+        .map(|l| {
+            let fields: Vec<&str> = l.split('\t').collect();
+            let words = fields.get(2).unwrap_or(&"").split(' ').collect();
+            (words, fields.get(3).is_none_or(|s| s.is_empty()))
+        })
+        .collect();
+    let saved: String = blocks
+        .iter()
+        .filter(|b| b.saved_as.is_some())
+        .map(|b| b.text.as_str())
+        .collect();
+    let mut unused = vec![];
+    for (i, (words, _)) in lines.iter().enumerate() {
+        if words.first() != Some(&"build") {
+            continue;
+        }
+        for tag in words.windows(2).filter(|w| w[0] == "-t").map(|w| w[1]) {
+            let bare = tag.strip_suffix(":latest").unwrap_or(tag);
+            let named_later = lines[i + 1..]
+                .iter()
+                .filter(|(_, page)| *page)
+                .any(|(l, _)| {
+                    l.iter().any(|w| {
+                        let w = w.trim_matches(['"', '\'']);
+                        w == tag || w == bare || w.starts_with(&format!("{bare}:"))
+                    })
+                });
+            if !named_later && !saved.contains(bare) && !unused.contains(&tag.to_string()) {
+                unused.push(tag.to_string());
+            }
+        }
+    }
+    unused
 }
 
 /// The real program `name` on `PATH` (the stand-ins are not on this process's PATH), which

@@ -11,7 +11,8 @@
 //! with its env files, and its build contexts, Dockerfiles and bind-mount sources must exist.
 //!
 //! Environment (set by the page walk):
-//! - `PAGE_WALK_LOG`: a file; one line per call (`tool<TAB>folder<TAB>arguments`), and one
+//! - `PAGE_WALK_LOG`: a file; one line per call (`tool<TAB>folder<TAB>arguments<TAB>script`,
+//!   the last the name of the script that made the call, "" for the page itself), and one
 //!   `PROBLEM<TAB>…` line per problem found;
 //! - `PAGE_WALK_DOCKER`: the real `docker` CLI (for `docker compose … config`);
 //! - `PAGE_WALK_STATE`: a file of what the page has made (see [`remember`]), so that a
@@ -39,7 +40,12 @@ fn main() {
         .unwrap_or_default();
     let args: Vec<String> = argv.collect();
     let cwd = std::env::current_dir().unwrap_or_default();
-    log(&format!("{tool}\t{}\t{}", cwd.display(), args.join(" ")));
+    log(&format!(
+        "{tool}\t{}\t{}\t{}",
+        cwd.display(),
+        args.join(" "),
+        calling_script()
+    ));
     let at = Here::new(cwd);
     let problems = match tool.as_str() {
         "docker" => docker(&at, &args),
@@ -65,6 +71,21 @@ fn main() {
         log(&format!("PROBLEM\t{tool}: {p}"));
     }
     std::process::exit(1);
+}
+
+/// The script this call comes from when it is not the page's own shell: the name of a `*.sh`
+/// on the parent process's command line (`build-images.sh`), else "" (read from Linux's
+/// `/proc`; "" elsewhere).
+fn calling_script() -> String {
+    let parent = std::os::unix::process::parent_id();
+    let cmdline = std::fs::read(format!("/proc/{parent}/cmdline")).unwrap_or_default();
+    cmdline
+        .split(|b| *b == 0)
+        .skip(1)
+        .map(String::from_utf8_lossy)
+        .find(|a| a.ends_with(".sh") && !a.ends_with("page.sh"))
+        .and_then(|a| a.rsplit('/').next().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Appends a line to `PAGE_WALK_LOG` (nothing without it).
@@ -250,6 +271,39 @@ fn known_container(name: &str) -> bool {
     })
 }
 
+/// `NAME` as `NAME:latest` when it has no tag (a `:` after the last `/`) and no digest.
+fn with_tag(image: &str) -> String {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    if last.contains(':') || image.contains('@') {
+        image.to_string()
+    } else {
+        format!("{image}:latest")
+    }
+}
+
+/// A problem when `image` is one of this project's, which no registry has (its repository is
+/// `goals-…` or `course-…`), and the page has not built, tagged or pulled it before (`docker
+/// build -t`, `exercises/build-images.sh`, `docker tag`, `docker pull`): `docker run` would
+/// answer "pull access denied".
+fn local_image_made(image: &str) -> Problems {
+    let repository = image.rsplit('/').next().unwrap_or(image);
+    let ours = repository.starts_with("goals-") || repository.starts_with("course-");
+    if !ours || image.starts_with('$') || image.starts_with("placeholder") {
+        return vec![];
+    }
+    let state = std::env::var_os("PAGE_WALK_STATE")
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default();
+    let wanted = format!("image {}", with_tag(image));
+    if state.lines().any(|l| l == wanted) {
+        return vec![];
+    }
+    vec![format!(
+        "the image {image} is not built, tagged or pulled earlier on this page (its \
+         \"Before you start\" builds the project's images)"
+    )]
+}
+
 /// `scripts/hosts.sh up N` makes the hosts `NAME-1` … `NAME-N` (`PAGE_WALK_HOSTS_NAME`, read
 /// by the walk from the real script).
 fn hosts(args: &[String]) -> Problems {
@@ -315,6 +369,7 @@ fn docker(at: &Here, args: &[String]) -> Problems {
     let (sub, rest) = match (sub, rest.first().map(String::as_str)) {
         ("container", Some(s @ ("run" | "create" | "cp"))) => (s, &rest[1..]),
         ("image" | "buildx", Some("build")) => ("build", &rest[1..]),
+        ("image", Some(s @ ("tag" | "pull" | "push"))) => (s, &rest[1..]),
         (s, _) => (s, rest),
     };
     match sub {
@@ -324,9 +379,7 @@ fn docker(at: &Here, args: &[String]) -> Problems {
         | "unpause" | "wait" | "diff" | "attach" => named_containers(sub, rest),
         "cp" => docker_cp(at, rest),
         "compose" => docker_compose(at, rest),
-        "stack" if rest.first().is_some_and(|s| s == "deploy") => {
-            option_paths(at, &rest[1..], &["-c", "--compose-file"])
-        }
+        "stack" if rest.first().is_some_and(|s| s == "deploy") => stack_deploy(at, &rest[1..]),
         "secret" | "config" if rest.first().is_some_and(|s| s == "create") => {
             let p = parse(
                 &rest[1..],
@@ -348,6 +401,25 @@ fn docker(at: &Here, args: &[String]) -> Problems {
             vec![]
         }
         "load" => option_paths(at, rest, &["-i", "--input"]),
+        "tag" => match rest {
+            [from, to] => {
+                remember(&format!("image {}", with_tag(to)));
+                local_image_made(from)
+            }
+            _ => vec!["docker tag takes a source and a target".into()],
+        },
+        "pull" | "push" => {
+            let p = parse(rest, &["--platform"], None, false);
+            let mut problems = vec![];
+            for image in &p.operands {
+                if sub == "pull" {
+                    remember(&format!("image {}", with_tag(image)));
+                } else {
+                    problems.extend(local_image_made(image));
+                }
+            }
+            problems
+        }
         "save" => {
             let p = parse(rest, &["-o", "--output", "--platform"], None, false);
             let mut problems = vec![];
@@ -397,6 +469,9 @@ fn docker_build(at: &Here, args: &[String]) -> Problems {
     ];
     let p = parse(args, &values, Some(&flags), false);
     let mut problems = unknown("docker build", &p.unknown);
+    for tag in p.values(&["-t", "--tag"]) {
+        remember(&format!("image {}", with_tag(tag)));
+    }
     let Some(context) = p.operands.last().map(String::as_str) else {
         problems.push("no build context (the PATH at the end of docker build)".into());
         return problems;
@@ -516,8 +591,9 @@ const RUN_FLAGS: &[&str] = &[
 fn docker_run(at: &Here, args: &[String]) -> Problems {
     let p = parse(args, RUN_VALUES, Some(RUN_FLAGS), true);
     let mut problems = unknown("docker run", &p.unknown);
-    if p.operands.is_empty() {
-        problems.push("no image named".into());
+    match p.operands.first() {
+        None => problems.push("no image named".into()),
+        Some(image) => problems.extend(local_image_made(image)),
     }
     for name in p.values(&["--name"]) {
         remember(&format!("container {name}"));
@@ -626,6 +702,7 @@ fn docker_compose(at: &Here, args: &[String]) -> Problems {
     };
     let services = project["services"].as_object().cloned().unwrap_or_default();
     let project_name = project["name"].as_str().unwrap_or_default();
+    log_images_used(at, &services);
     for (name, service) in &services {
         match service["container_name"].as_str() {
             Some(fixed) => remember(&format!("container {fixed}")),
@@ -663,6 +740,77 @@ fn docker_compose(at: &Here, args: &[String]) -> Problems {
                          (Docker would make it an empty folder)"
                     ));
                 }
+            }
+        }
+    }
+    problems
+}
+
+/// Logs the images a compose project's or stack's services name (`uses<TAB>folder<TAB>images`),
+/// so that the walk sees them used.
+fn log_images_used(at: &Here, services: &serde_json::Map<String, serde_json::Value>) {
+    let images: Vec<&str> = services
+        .values()
+        .filter_map(|s| s["image"].as_str())
+        .collect();
+    log(&format!(
+        "uses\t{}\t{}\t",
+        at.cwd.display(),
+        images.join(" ")
+    ));
+}
+
+/// `docker stack deploy -c FILE… NAME`: each file exists and loads (the real Compose CLI reads
+/// it, with the variables the page set); with `--resolve-image never` the engine uses only
+/// its own images, so each of this project's images the stack names must have been built or
+/// tagged earlier on the page, with that tag.
+fn stack_deploy(at: &Here, args: &[String]) -> Problems {
+    let p = parse(
+        args,
+        &["-c", "--compose-file", "--resolve-image"],
+        None,
+        false,
+    );
+    let mut problems = vec![];
+    let local_only = p.values(&["--resolve-image"]).any(|v| v == "never");
+    for file in p.values(&["-c", "--compose-file"]) {
+        let path = at.resolve(file);
+        if !path.exists() {
+            problems.push(format!(
+                "the stack file {file} does not exist in {}",
+                at.cwd.display()
+            ));
+            continue;
+        }
+        let Some(docker) = std::env::var_os("PAGE_WALK_DOCKER") else {
+            return vec![
+                "PAGE_WALK_DOCKER is not set: the real docker CLI reads stack files".into(),
+            ];
+        };
+        let out = Command::new(&docker)
+            .args(["compose", "-f"])
+            .arg(&path)
+            .args(["config", "--format", "json"])
+            .current_dir(&at.cwd)
+            .output();
+        let project: serde_json::Value = match out {
+            Ok(out) if out.status.success() => {
+                serde_json::from_slice(&out.stdout).unwrap_or_default()
+            }
+            Ok(out) => {
+                problems.push(format!(
+                    "the stack file {file} does not load: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+                continue;
+            }
+            Err(e) => return vec![format!("could not run the docker CLI: {e}")],
+        };
+        let services = project["services"].as_object().cloned().unwrap_or_default();
+        log_images_used(at, &services);
+        if local_only {
+            for image in services.values().filter_map(|s| s["image"].as_str()) {
+                problems.extend(local_image_made(image));
             }
         }
     }
