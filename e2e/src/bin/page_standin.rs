@@ -304,6 +304,42 @@ fn local_image_made(image: &str) -> Problems {
     )]
 }
 
+/// Remembers the networks a compose project or stack makes: `PROJECT_KEY`, or the `name:`
+/// one gives (compose's `config` prints every network's full name; a stack's is
+/// `STACK_KEY` unless its file gives a name).
+fn remember_networks(project: &serde_json::Value, prefix: &str) {
+    for (key, network) in project["networks"].as_object().into_iter().flatten() {
+        remember(&format!("network {prefix}_{key}"));
+        if let Some(name) = network["name"].as_str() {
+            remember(&format!("network {name}"));
+        }
+    }
+}
+
+/// A problem when `--network NAME` names a network that is not Docker's own (`bridge`, `host`,
+/// `none`, `container:…`) and the page did not make earlier (`docker network create`, a
+/// compose project or a stack): the student would get "network NAME not found".
+fn network_made(name: &str) -> Problems {
+    if matches!(name, "bridge" | "host" | "none" | "default")
+        || name.starts_with("container:")
+        || name.starts_with('$')
+    {
+        return vec![];
+    }
+    let state = std::env::var_os("PAGE_WALK_STATE")
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default();
+    if state
+        .lines()
+        .any(|l| l.strip_prefix("network ") == Some(name))
+    {
+        return vec![];
+    }
+    vec![format!(
+        "the network {name} is not made earlier on this page"
+    )]
+}
+
 /// `scripts/hosts.sh up N` makes the hosts `NAME-1` … `NAME-N` (`PAGE_WALK_HOSTS_NAME`, read
 /// by the walk from the real script).
 fn hosts(args: &[String]) -> Problems {
@@ -399,6 +435,29 @@ fn docker(at: &Here, args: &[String]) -> Problems {
         {
             println!("placeholder-id");
             vec![]
+        }
+        "network" => {
+            let values = [
+                "-d",
+                "--driver",
+                "--subnet",
+                "--gateway",
+                "--ip-range",
+                "-o",
+                "--opt",
+                "--label",
+                "--ip",
+                "--alias",
+            ];
+            let p = parse(rest.get(1..).unwrap_or_default(), &values, None, false);
+            match (rest.first().map(String::as_str), p.operands.first()) {
+                (Some("create"), Some(name)) => {
+                    remember(&format!("network {name}"));
+                    vec![]
+                }
+                (Some("connect" | "disconnect"), Some(name)) => network_made(name),
+                _ => vec![],
+            }
         }
         "load" => option_paths(at, rest, &["-i", "--input"]),
         "tag" => match rest {
@@ -598,6 +657,9 @@ fn docker_run(at: &Here, args: &[String]) -> Problems {
     for name in p.values(&["--name"]) {
         remember(&format!("container {name}"));
     }
+    for network in p.values(&["--network", "--net"]) {
+        problems.extend(network_made(network));
+    }
     for (name, value) in &p.options {
         match name.as_str() {
             "-v" | "--volume" => {
@@ -703,6 +765,7 @@ fn docker_compose(at: &Here, args: &[String]) -> Problems {
     let services = project["services"].as_object().cloned().unwrap_or_default();
     let project_name = project["name"].as_str().unwrap_or_default();
     log_images_used(at, &services);
+    remember_networks(&project, project_name);
     for (name, service) in &services {
         match service["container_name"].as_str() {
             Some(fixed) => remember(&format!("container {fixed}")),
@@ -808,6 +871,9 @@ fn stack_deploy(at: &Here, args: &[String]) -> Problems {
         };
         let services = project["services"].as_object().cloned().unwrap_or_default();
         log_images_used(at, &services);
+        if let Some(stack) = p.operands.last() {
+            remember_networks(&project, stack);
+        }
         if local_only {
             for image in services.values().filter_map(|s| s["image"].as_str()) {
                 problems.extend(local_image_made(image));
