@@ -237,9 +237,24 @@ _print_output() {
 
 # _capture CMD...: runs CMD (stdout and stderr together into $OUT, exit code into $RC).
 _capture() {
+  [ "$1 $2" = "docker rm" ] && _anonymous_volumes "$@"
   OUT=$(_timeout "$EX_CMD_TIMEOUT" "$@" 2>&1)
   RC=$?
   OUT=$(printf '%s\n' "$OUT" | _plain)
+}
+# _anonymous_volumes docker rm [OPTIONS] CONTAINER...: tracks the containers' anonymous volumes
+# (named by a 64-digit ID: an image's VOLUME, as a database's data folder), which the page's
+# `docker rm` without -v leaves behind; the cleanup removes them.
+_anonymous_volumes() {
+  local a v
+  shift 2
+  for a in "$@"; do
+    case $a in -*) continue ;; esac
+    for v in $(docker container inspect -f '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}' "$a" 2>/dev/null); do
+      [ ${#v} -eq 64 ] && EX_VOLUMES="$v$_NL$EX_VOLUMES"
+    done
+  done
+  return 0
 }
 _report_rc() {
   [ "$RC" = 124 ] && printf '%s\n' "    ${C_FAIL}($(_m "still running after $EX_CMD_TIMEOUT s: stopped" "${EX_CMD_TIMEOUT}초가 지나도 끝나지 않아 멈췄습니다"))${C_OFF}"
@@ -547,7 +562,7 @@ _remove() {
       n=$(inspect '{{.Name}}' "$c") || continue   # gone already (--rm, or removed above)
       n=${n#/}; n=${n:-$c}
     fi
-    if [ "$kind" = container ]; then docker rm -f "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) container $n"
+    if [ "$kind" = container ]; then docker rm -f -v "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) container $n"
     else docker "$kind" rm "$c" >/dev/null 2>&1 && printf '%s\n' "    $(_m removed 삭제:) $kind $n"; fi
   done
 }

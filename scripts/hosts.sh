@@ -77,7 +77,7 @@ start_node() { # I
     say "$c reused ($(address "$1"))"
     return
   fi
-  docker rm -f "$c" >/dev/null 2>&1 || true
+  docker rm -f -v "$c" >/dev/null 2>&1 || true
   node_security
   mkdir -p "$STATE/$c"
   docker run -d --name "$c" --hostname "$c" --label "$LABEL" "${SECURITY[@]}" \
@@ -93,7 +93,7 @@ registry_port() { docker port "$NAME-registry" 5000/tcp | head -1 | sed 's/.*://
 start_registry() {
   local c=$NAME-registry
   if [ "$(docker inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" != true ]; then
-    docker rm -f "$c" >/dev/null 2>&1 || true
+    docker rm -f -v "$c" >/dev/null 2>&1 || true
     docker run -d --name "$c" --label "$LABEL" --network "$NAME" --ip "$(address 0)" -p 127.0.0.1::5000 \
       "$REGISTRY_IMAGE" >/dev/null
   fi

@@ -252,7 +252,7 @@ impl Project {
     /// A container `name` of the suite's own (e.g. from `docker compose run -d --name`),
     /// removed by the clean-up; a leftover of that name from an aborted run is removed now.
     pub fn one_off<'a>(&mut self, name: &'a str) -> &'a str {
-        let _ = docker(&["rm", "-f", name]);
+        let _ = docker(&["rm", "-f", "-v", name]);
         if !self.one_offs.iter().any(|c| c == name) {
             self.one_offs.push(name.to_owned());
         }
@@ -285,7 +285,7 @@ impl Project {
     /// networks, and its volumes but the kept ones. Also what an aborted run left.
     pub fn clean(&self) {
         for c in &self.one_offs {
-            let _ = docker(&["rm", "-f", c]);
+            let _ = docker(&["rm", "-f", "-v", c]);
         }
         if self.keep_volumes.is_empty() {
             self.down(true);

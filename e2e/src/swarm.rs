@@ -172,7 +172,7 @@ impl Stack<'_> {
 /// (waiting until it is gone), its data volume and the secret. Before a run (leftovers of an
 /// aborted one) and in its clean-up.
 pub fn remove_leftovers(stack: &Stack, client: &str, secret: &str) {
-    let _ = docker(&["rm", "-f", client]);
+    let _ = docker(&["rm", "-f", "-v", client]);
     stack.remove();
     stack.remove_volume();
     let _ = docker(&["secret", "rm", secret]);
@@ -212,7 +212,7 @@ pub fn create_secret(name: &str, value: &str) {
 /// `network`, idle until removed; `password` (the database's) written to its `/tmp/pw` for
 /// [`STORED`].
 pub fn start_client(name: &str, image: &str, network: &str, password: &str) {
-    let _ = docker(&["rm", "-f", name]);
+    let _ = docker(&["rm", "-f", "-v", name]);
     ok(&[
         "run",
         "-d",

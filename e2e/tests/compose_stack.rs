@@ -673,7 +673,7 @@ fn case_2_host_database(r: &mut Report, s: &mut Stack) {
     r.check("the document is in the host's database swfavorites", || {
         host_database_has(&gateway, db_port, "Luke Skywalker")
     });
-    let _ = docker(&["rm", "-f", &name]);
+    let _ = docker(&["rm", "-f", "-v", &name]);
     drop(db);
 }
 
@@ -1363,7 +1363,7 @@ fn monitoring(r: &mut Report, s: &Stack) {
     }
     traffic_on_the_map_in_a_browser(r, s);
     let _ = s.project.run(&["stop", "prometheus"]);
-    let _ = s.project.run(&["rm", "-f", "prometheus"]);
+    let _ = s.project.run(&["rm", "-f", "-v", "prometheus"]);
 }
 
 /// The map in headless Chromium with the monitoring profile: readable with its paths (at

@@ -157,10 +157,10 @@ check_out_contains "PROMETHEUS_URL http://prometheus:9090" "the frontend asks Pr
 
 step "clean up: the containers, then the network |ko| 정리: 컨테이너, 그다음 네트워크"
 if [ "$GRAFANA_HERE" = 1 ]; then
-  run docker rm -f "$PROM" "$GRAFANA"
+  run docker rm -f -v "$PROM" "$GRAFANA"
 else
-  run docker rm -f "$PROM"
+  run docker rm -f -v "$PROM"
 fi
-check_rc 0 "docker rm -f |ko| docker rm -f 실행"
+check_rc 0 "docker rm -f -v |ko| docker rm -f -v 실행"
 run docker network rm "$NET"
 check_rc 0 "docker network rm |ko| docker network rm 실행"
