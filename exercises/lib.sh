@@ -237,7 +237,7 @@ _print_output() {
 
 # _capture CMD...: runs CMD (stdout and stderr together into $OUT, exit code into $RC).
 _capture() {
-  [ "$1 $2" = "docker rm" ] && _anonymous_volumes "$@"
+  [ "$1 ${2-}" = "docker rm" ] && _anonymous_volumes "$@"
   OUT=$(_timeout "$EX_CMD_TIMEOUT" "$@" 2>&1)
   RC=$?
   OUT=$(printf '%s\n' "$OUT" | _plain)
