@@ -3,12 +3,14 @@
 //! `mongosh`, `sudo`, …): `tests/page_walk.rs` runs every page's shell blocks for real with
 //! this program on `PATH` under those names (it looks at the name it was called by).
 //!
-//! It starts nothing. It checks what can go wrong because of *where* the student stands: every
-//! host path a command names (a build context and its Dockerfile, a bind mount's source, an
-//! `--env-file`, a compose or stack file, `kubectl -f`/`-k`, a playbook, `curl -d @file`) must
-//! exist from the folder it is run in. `docker compose` is handed to the real Compose CLI
-//! (`docker compose … config`, which needs no engine): the project must load from that folder,
-//! with its env files, and its build contexts, Dockerfiles and bind-mount sources must exist.
+//! It starts nothing. It checks what can go wrong because of *where* the student stands and
+//! what the page did before: every host path a command names (a build context and its
+//! Dockerfile, a bind mount's source, an `--env-file`, a compose or stack file, `kubectl
+//! -f`/`-k`, a playbook, `curl -d @file`) must exist from the folder it is run in; `docker
+//! compose` and `docker stack deploy` files are read by the real Compose CLI (`config`, which
+//! needs no engine), so the project must load from that folder with its env files, build
+//! contexts, Dockerfiles and bind-mount sources; a container, a network or one of the project's
+//! images that a command names must have been made earlier on the page (see [`remember`]).
 //!
 //! Environment (set by the page walk):
 //! - `PAGE_WALK_LOG`: a file; one line per call (`tool<TAB>folder<TAB>arguments<TAB>script`,
@@ -59,7 +61,7 @@ fn main() {
         "cargo" => cargo(&at, &args),
         "hosts.sh" => hosts(&args),
         "sed" => sed(&at, &args),
-        // mongosh, mongod, nc, ip, sudo, sleep, wget, minikube, hosts.sh, a venv's programs:
+        // mongosh, mongod, nc, ip, sudo, sleep, wget, minikube, a venv's programs:
         // nothing of theirs depends on the folder (sudo's commands touch the engine's machine)
         _ => vec![],
     };
@@ -88,9 +90,9 @@ fn calling_script() -> String {
         .unwrap_or_default()
 }
 
-/// Appends a line to `PAGE_WALK_LOG` (nothing without it).
-fn log(line: &str) {
-    if let Some(file) = std::env::var_os("PAGE_WALK_LOG") {
+/// Appends `line` to the file the environment variable `var` names (nothing without it).
+fn append(var: &str, line: &str) {
+    if let Some(file) = std::env::var_os(var) {
         if let Ok(mut f) = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -99,6 +101,11 @@ fn log(line: &str) {
             let _ = writeln!(f, "{line}");
         }
     }
+}
+
+/// Appends a line to `PAGE_WALK_LOG`.
+fn log(line: &str) {
+    append("PAGE_WALK_LOG", line);
 }
 
 /// The folder a command runs in, and how the paths it names are found on this machine.
@@ -241,27 +248,25 @@ fn parse<'a>(
     p
 }
 
-/// Appends a fact of the walk's engine to `PAGE_WALK_STATE` (`container NAME`: a container
-/// this page named; `prefix P`: compose's `P1`, `P2`, …).
+/// Appends a fact of what the page made to `PAGE_WALK_STATE`, one of: `container NAME`,
+/// `prefix P` (containers `P1`, `P2`, …: compose's `PROJECT-SERVICE-`, hosts.sh's hosts),
+/// `network NAME`, `image NAME:TAG`.
 fn remember(fact: &str) {
-    if let Some(file) = std::env::var_os("PAGE_WALK_STATE") {
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(file)
-        {
-            let _ = writeln!(f, "{fact}");
-        }
-    }
+    append("PAGE_WALK_STATE", fact);
+}
+
+/// What the page has made so far (`PAGE_WALK_STATE`), a fact a line; "" without it.
+fn made() -> String {
+    std::env::var_os("PAGE_WALK_STATE")
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .unwrap_or_default()
 }
 
 /// Whether a container called `name` was made earlier on the page: by `docker run --name`, by
 /// compose (its `PROJECT-SERVICE-N` or `container_name`), or is one `PAGE_WALK_STATE` starts
 /// with (the walk lists what the page's scripts make, as hosts.sh's hosts).
 fn known_container(name: &str) -> bool {
-    let state = std::env::var_os("PAGE_WALK_STATE")
-        .and_then(|f| std::fs::read_to_string(f).ok())
-        .unwrap_or_default();
+    let state = made();
     state.lines().any(|fact| match fact.split_once(' ') {
         Some(("container", c)) => c == name,
         Some(("prefix", p)) => name
@@ -291,9 +296,7 @@ fn local_image_made(image: &str) -> Problems {
     if !ours || image.starts_with('$') || image.starts_with("placeholder") {
         return vec![];
     }
-    let state = std::env::var_os("PAGE_WALK_STATE")
-        .and_then(|f| std::fs::read_to_string(f).ok())
-        .unwrap_or_default();
+    let state = made();
     let wanted = format!("image {}", with_tag(image));
     if state.lines().any(|l| l == wanted) {
         return vec![];
@@ -326,9 +329,7 @@ fn network_made(name: &str) -> Problems {
     {
         return vec![];
     }
-    let state = std::env::var_os("PAGE_WALK_STATE")
-        .and_then(|f| std::fs::read_to_string(f).ok())
-        .unwrap_or_default();
+    let state = made();
     if state
         .lines()
         .any(|l| l.strip_prefix("network ") == Some(name))
